@@ -1,0 +1,57 @@
+# Every target bootstraps .venv on a fresh machine (needs only python3 with venv, and make).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.bootstrapped
+
+.PHONY: demo test unit functional wheel-test matrix bench bench-quick lint format layer model model-check clean
+
+$(STAMP): requirements/dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+## The main job: a real chat played through the public API against the built-in emulator.
+demo: $(STAMP)
+	$(BIN)/python -m boto3_connectparticipant_ext demo
+
+## Everything CI runs: lint, types, the test suite, the built wheel, the compatibility matrix.
+test: lint unit-and-functional wheel-test matrix bench-quick
+
+unit-and-functional: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+wheel-test: $(STAMP)
+	$(BIN)/python scripts/wheel_smoke.py
+
+matrix: $(STAMP)
+	$(BIN)/nox --no-color -f noxfile.py -s matrix
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py --quick
+
+lint: $(STAMP)
+	$(BIN)/ruff check boto3_connectparticipant_ext tests scripts benchmarks
+	$(BIN)/ruff format --check boto3_connectparticipant_ext tests scripts benchmarks
+	$(BIN)/mypy boto3_connectparticipant_ext
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix boto3_connectparticipant_ext tests scripts benchmarks
+	$(BIN)/ruff format boto3_connectparticipant_ext tests scripts benchmarks
+
+model: $(STAMP)
+	$(BIN)/python scripts/build_model.py
+
+model-check: $(STAMP)
+	$(BIN)/python scripts/build_model.py --check
+
+layer: $(STAMP)
+	$(BIN)/python scripts/build_layer.py
+
+clean:
+	rm -rf $(VENV) .nox dist build layer .mypy_cache .ruff_cache .pytest_cache
