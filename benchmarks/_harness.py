@@ -18,11 +18,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import platform
+import re
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Optional
 
 
 @dataclasses.dataclass
@@ -70,9 +75,7 @@ class Sample:
         return f"IQR {self.low / self.median:.2f}-{self.high / self.median:.2f} of median"
 
 
-def alternate(
-    runs: int, contenders: dict[str, Callable[[], float]]
-) -> dict[str, Sample]:
+def alternate(runs: int, contenders: dict[str, Callable[[], float]]) -> dict[str, Sample]:
     """Run each contender ``runs`` times, interleaved, and summarise each.
 
     Each callable performs one run and returns its measurement (seconds, or
@@ -119,3 +122,284 @@ def report(rows: Sequence[Row], json_path: Path | None) -> None:
             json.dumps([dataclasses.asdict(row) for row in rows], indent=1) + "\n",
             encoding="utf-8",
         )
+
+
+# ---------------------------------------------------------------------------
+# Additions (backward compatible): goals, machine facts, a clean AWS
+# environment and an emulator in its own process, shared by every script.
+# ---------------------------------------------------------------------------
+
+_GOAL_OPERATORS = (
+    ("<=", "<="),
+    (">=", ">="),
+    ("\u2264", "<="),
+    ("\u2265", ">="),
+    ("at most", "<="),
+    ("at least", ">="),
+    ("under", "<"),
+    ("below", "<"),
+    ("above", ">"),
+    ("over", ">"),
+    ("<", "<"),
+    (">", ">"),
+)
+_GOAL_NUMBER = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z%/]*)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Goal:
+    """A goal parsed from a :class:`Row`'s ``goal`` text, e.g. ``"<= 1.03x"``.
+
+    ``unit`` is ``"x"`` for a goal on the ratio itself; anything else (``"ms"``,
+    ``"MB"``...) is a goal on the absolute figure and only tells the direction.
+    """
+
+    operator: str
+    value: float
+    unit: str
+
+    @property
+    def on_ratio(self) -> bool:
+        return self.unit == "x"
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.operator in ("<", "<=")
+
+    def met_by(self, value: float) -> bool:
+        comparisons: dict[str, Callable[[float, float], bool]] = {
+            "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b,
+            ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b,
+        }
+        return comparisons[self.operator](value, self.value)
+
+
+def parse_goal(goal: str) -> Optional[Goal]:
+    """Read the first comparison in ``goal``; ``None`` for report-only rows.
+
+    Examples
+    --------
+    >>> parse_goal("<= 1.03x")
+    Goal(operator='<=', value=1.03, unit='x')
+    >>> parse_goal("under 50 ms").unit
+    'ms'
+    >>> parse_goal("report") is None
+    True
+    """
+    lowered = goal.lower()
+    best: Optional[tuple[int, str, re.Match[str]]] = None
+    for spelling, operator in _GOAL_OPERATORS:
+        start = lowered.find(spelling)
+        while start != -1:
+            match = _GOAL_NUMBER.match(lowered, start + len(spelling))
+            if match is not None:
+                if best is None or start < best[0]:
+                    best = (start, operator, match)
+                break
+            start = lowered.find(spelling, start + 1)
+    if best is None:
+        return None
+    _, operator, match = best
+    return Goal(operator, float(match.group(1)), match.group(2) or "x")
+
+
+def ratio_row(
+    *,
+    target: str,
+    ours: Sample,
+    reference_name: str,
+    reference: Sample,
+    unit: str,
+    goal: str,
+    note: str = "",
+) -> Row:
+    """Build a :class:`Row` whose verdict is ``ours / reference`` against ``goal``.
+
+    ``goal`` must be a ratio goal (``"<= 1.03x"``, ``">= 0.9x"``) or report-only
+    text (``"report"``), which always passes.
+
+    Examples
+    --------
+    >>> row = ratio_row(target="t", ours=Sample.of([1.0]), reference_name="stock",
+    ...                 reference=Sample.of([2.0]), unit="s", goal="<= 1.03x")
+    >>> (row.ratio, row.passed)
+    (0.5, True)
+    """
+    ratio = ours.median / reference.median if reference.median else float("inf")
+    parsed = parse_goal(goal)
+    if parsed is not None and not parsed.on_ratio:
+        raise ValueError(f"ratio_row needs a ratio goal such as '<= 1.03x', got {goal!r}")
+    passed = True if parsed is None else parsed.met_by(ratio)
+    spread = f"ours {ours.spread_text()}; ref {reference.spread_text()}"
+    return Row(
+        target=target,
+        ours=ours.median,
+        reference_name=reference_name,
+        reference=reference.median,
+        unit=unit,
+        ratio=ratio,
+        goal=goal,
+        passed=passed,
+        spread=spread,
+        note=note,
+    )
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _distribution_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine_info() -> dict[str, str]:
+    """Facts about the machine and versions a benchmark ran on, for the report."""
+    return {
+        "cpu": _cpu_model(),
+        "cores": str(os.cpu_count() or "?"),
+        "os": f"{platform.system()} {platform.release()} {platform.machine()}",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "botocore": _distribution_version("botocore"),
+        "boto3": _distribution_version("boto3"),
+        "boto3-connectparticipant-ext": _distribution_version("boto3-connectparticipant-ext"),
+        "urllib3": _distribution_version("urllib3"),
+    }
+
+
+def scrubbed_aws_env(
+    empty_dir: Path, *, extra: Optional[Mapping[str, str]] = None
+) -> dict[str, str]:
+    """This process's environment without any ``AWS_*`` variable.
+
+    Config and credentials files point at empty files inside ``empty_dir`` so
+    nothing from the machine's ``~/.aws`` leaks into a measurement; ``extra`` is
+    added last (for example ``AWS_EC2_METADATA_SERVICE_ENDPOINT``).
+    """
+    empty_dir.mkdir(parents=True, exist_ok=True)
+    config = empty_dir / "aws-config"
+    credentials = empty_dir / "aws-credentials"
+    for path in (config, credentials):
+        path.write_text("", encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    env["AWS_CONFIG_FILE"] = str(config)
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(credentials)
+    env.update(extra or {})
+    return env
+
+
+# The child keeps the emulator in its own process (its own GIL) and answers one
+# JSON command per line on stdin, so the parent can create chats remotely.
+_EMULATOR_CHILD = r"""
+import json, sys
+from boto3_connectparticipant_ext.emulator import Emulator
+
+with Emulator() as emulator:
+    print(json.dumps({"endpoint_url": emulator.endpoint_url}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            if request["command"] == "start_chat":
+                chat = emulator.start_chat(**request.get("arguments", {}))
+                answer = {"ok": True, "result": dict(chat)}
+            else:
+                answer = {"ok": False, "error": "unknown command " + repr(request["command"])}
+        except Exception as error:
+            answer = {"ok": False, "error": type(error).__name__}
+        print(json.dumps(answer, default=str), flush=True)
+"""
+
+
+class EmulatorProcess:
+    """The emulator running in a child process, so it never shares our GIL.
+
+    Examples
+    --------
+    >>> with EmulatorProcess() as emulator:                     # doctest: +SKIP
+    ...     chat = emulator.start_chat(display_name="C")
+    ...     client = boto3.client("connectparticipant", endpoint_url=emulator.endpoint_url)
+    """
+
+    def __init__(self, *, env: Optional[Mapping[str, str]] = None, startup_timeout: float = 60.0):
+        self._env = dict(env) if env is not None else None
+        self._startup_timeout = startup_timeout
+        self._process: Optional[subprocess.Popen[str]] = None
+        self.endpoint_url = ""
+
+    def __enter__(self) -> EmulatorProcess:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _EMULATOR_CHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=self._env,
+        )
+        first = self._read_line(self._startup_timeout)
+        self.endpoint_url = str(first["endpoint_url"])
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        assert process.stdin is not None
+        try:
+            process.stdin.close()
+            process.wait(timeout=15)
+        except (OSError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+        finally:
+            if process.stdout is not None:
+                process.stdout.close()
+
+    def start_chat(self, **arguments: Any) -> dict[str, Any]:
+        """Call ``Emulator.start_chat(**arguments)`` in the child and return its result."""
+        process = self._require_process()
+        assert process.stdin is not None
+        process.stdin.write(json.dumps({"command": "start_chat", "arguments": arguments}) + "\n")
+        process.stdin.flush()
+        answer = self._read_line(30.0)
+        if not answer.get("ok"):
+            raise RuntimeError(f"emulator start_chat failed: {answer.get('error')}")
+        result: dict[str, Any] = answer["result"]
+        return result
+
+    def _require_process(self) -> subprocess.Popen[str]:
+        if self._process is None:
+            raise RuntimeError("EmulatorProcess is not running; use it as a context manager")
+        return self._process
+
+    def _read_line(self, timeout: float) -> dict[str, Any]:
+        process = self._require_process()
+        assert process.stdout is not None
+        line = _readline_within(process.stdout, timeout)
+        if not line:
+            code = process.poll()
+            raise RuntimeError(f"emulator process ended or went silent (exit code {code})")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+
+def _readline_within(stream: IO[str], timeout: float) -> str:
+    import threading
+
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return lines[0] if lines else ""
