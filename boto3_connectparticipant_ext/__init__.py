@@ -1,8 +1,62 @@
 """boto3-connectparticipant-ext: Amazon Connect Participant Service done right from Python.
 
-Importing this package changes nothing. Call :func:`install` to activate it.
+Importing this package changes nothing. :func:`install` activates it for every
+botocore/boto3 session in the process; :func:`uninstall` reverts it.
+
+Examples
+--------
+>>> import boto3
+>>> import boto3_connectparticipant_ext as cpx
+>>> cpx.install()
+>>> client = boto3.client("connectparticipant", region_name="us-east-1")
+>>> # no AWS credentials needed: calls carry only the bearer token
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from ._plugin import initialize_client_plugin, install, is_installed, uninstall
+from .auth import BoundTokens, bind_tokens, bound_tokens, unbind_tokens
+from .errors import ConnectParticipantExtError, WrongClientError
+from .model import data_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .chat import AsyncChatSession, ChatSession
+    from .transfer import TransferConfig
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "AsyncChatSession",
+    "BoundTokens",
+    "ChatSession",
+    "ConnectParticipantExtError",
+    "TransferConfig",
+    "WrongClientError",
+    "__version__",
+    "bind_tokens",
+    "bound_tokens",
+    "data_path",
+    "initialize_client_plugin",
+    "install",
+    "is_installed",
+    "unbind_tokens",
+    "uninstall",
+]
+
+# Heavier parts load on first use so that ``import`` stays cheap (Lambda cold starts).
+_LAZY = {
+    "ChatSession": "boto3_connectparticipant_ext.chat",
+    "AsyncChatSession": "boto3_connectparticipant_ext.chat",
+    "TransferConfig": "boto3_connectparticipant_ext.transfer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)

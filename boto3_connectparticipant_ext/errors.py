@@ -16,3 +16,7 @@ class ConnectParticipantExtError(Exception):
     ...     print(error)
     something went wrong
     """
+
+
+class WrongClientError(ConnectParticipantExtError, TypeError):
+    """A function that needs a ``connectparticipant`` client was given something else."""

@@ -27,7 +27,6 @@ from typing import Any
 SERVICE = "connectparticipant"
 API_VERSION = "2018-09-07"
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_ROOT / "data"
 
 UNSIGNED_MARKERS: dict[str, Any] = {
     "authtype": "none",
@@ -78,12 +77,17 @@ def dumps(document: Any) -> str:
 
 
 def render(source: Path) -> dict[str, str]:
-    """Map each file under ``data/`` (relative path) to the text it must hold."""
+    """Map each generated file (path relative to the repository) to its text.
+
+    Besides ``data/``, the package carries a paginator-only data directory that
+    is put in front of a newer bundled model (see ``model.paginators_only_path``).
+    """
     import botocore
 
     model = _read_json(source)
     service_text = dumps(patch_model(model))
-    folder = f"{SERVICE}/{API_VERSION}"
+    folder = f"data/{SERVICE}/{API_VERSION}"
+    paginator_only = f"boto3_connectparticipant_ext/_paginators/{SERVICE}/{API_VERSION}"
     provenance = {
         "source": "botocore (Apache-2.0), data/connectparticipant/2018-09-07",
         "botocore_version": botocore.__version__,
@@ -96,17 +100,17 @@ def render(source: Path) -> dict[str, str]:
     return {
         f"{folder}/service-2.json": service_text,
         f"{folder}/paginators-1.json": dumps(PAGINATORS),
-        "PROVENANCE.json": dumps(provenance),
+        f"{paginator_only}/paginators-1.json": dumps(PAGINATORS),
+        "data/PROVENANCE.json": dumps(provenance),
     }
 
 
-def differences(rendered: dict[str, str], data_dir: Path = DATA_DIR) -> list[str]:
-    """Name each file under ``data_dir`` whose text differs from ``rendered``."""
+def differences(rendered: dict[str, str], root: Path = REPO_ROOT) -> list[str]:
+    """Name each generated file under ``root`` whose text differs from ``rendered``."""
     return [
         relative
         for relative, text in rendered.items()
-        if not (data_dir / relative).exists()
-        or (data_dir / relative).read_text(encoding="utf-8") != text
+        if not (root / relative).exists() or (root / relative).read_text(encoding="utf-8") != text
     ]
 
 
@@ -119,13 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         drift = differences(rendered)
         for relative in drift:
-            print(f"data/{relative} differs from what scripts/build_model.py produces")
+            print(f"{relative} differs from what scripts/build_model.py produces")
         return 1 if drift else 0
     for relative, text in rendered.items():
-        target = DATA_DIR / relative
+        target = REPO_ROOT / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        print(f"wrote data/{relative}")
+        print(f"wrote {relative}")
     return 0
 
 

@@ -1,0 +1,250 @@
+"""Process-wide activation: ``install()``, ``uninstall()``, ``is_installed()``.
+
+How it works
+------------
+One wrapt wrapper on ``botocore.session.Session.create_client`` is the single
+point of entry. For ``connectparticipant`` only, and only while installed, it
+
+1. prepares the session (once, tracked in a WeakSet): our ``data/`` goes first
+   in the session loader's search paths (or, when the bundled model is newer,
+   just our paginator), the loader's cached connectparticipant model is
+   dropped, and two handlers are registered with unique ids:
+   ``choose-signer.connectparticipant`` (never sign) and
+   ``creating-client-class.connectparticipant`` (attach the helper methods);
+2. forces ``signature_version=UNSIGNED`` into the client config, which is the
+   only way botocore skips its credential lookup at client creation.
+
+Because the wrapper runs for every session, sessions created before
+``install()`` (``boto3.DEFAULT_SESSION`` included) are covered exactly like new
+ones, without enumerating them. ``uninstall()`` restores the original method
+and reverts every prepared session. Every other service goes straight through.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import weakref
+from typing import Any
+
+import botocore.session
+import wrapt
+
+from .auth import choose_unsigned_signer, force_unsigned, make_client_unsigned
+from .model import SERVICE_NAME, data_path, other_model_is_newer, paginators_only_path
+from .redact import secrets_allowed_in_logs, start_redacting_logs, stop_redacting_logs
+
+logger = logging.getLogger(__name__)
+
+_SIGNER_ID = "boto3-connectparticipant-ext-signer"
+_HELPERS_ID = "boto3-connectparticipant-ext-helpers"
+# Position of ``config`` in Session.create_client(service_name, region_name,
+# api_version, use_ssl, verify, endpoint_url, aws_access_key_id,
+# aws_secret_access_key, aws_session_token, config, ...); guarded by a test.
+_CONFIG_POSITION = 9
+_AIOBOTOCORE_SESSION = "aiobotocore.session"
+
+_lock = threading.RLock()
+_installed = False
+_original_create_client: Any = None
+_prepared_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+_aiobotocore_hook_registered = False
+
+
+def install(*, redact_logs: bool = True) -> None:
+    """Activate the plugin for every botocore/boto3 session in this process.
+
+    Sessions that already exist (including ``boto3.DEFAULT_SESSION``) and
+    future ones build ``connectparticipant`` clients with our model, unsigned,
+    without looking up AWS credentials, and with the helper methods attached.
+    No other service changes. Idempotent and thread-safe.
+
+    Parameters
+    ----------
+    redact_logs
+        Redact tokens and presigned URLs from every log record (default). The
+        environment variable ``BOTO3_CONNECTPARTICIPANT_EXT_LOG_SECRETS=1``
+        turns redaction off for debugging.
+
+    Examples
+    --------
+    >>> import boto3, boto3_connectparticipant_ext
+    >>> boto3_connectparticipant_ext.install()
+    >>> client = boto3.client("connectparticipant", region_name="us-east-1")
+    """
+    global _installed, _original_create_client
+    with _lock:
+        if redact_logs and not secrets_allowed_in_logs():
+            start_redacting_logs()
+        else:
+            stop_redacting_logs()
+        if _installed:
+            return
+        _original_create_client = botocore.session.Session.__dict__["create_client"]
+        wrapt.wrap_function_wrapper(
+            botocore.session.Session, "create_client", _create_client_wrapper
+        )
+        _installed = True
+        _activate_aiobotocore_support()
+
+
+def uninstall() -> None:
+    """Revert everything :func:`install` did, for existing and future sessions.
+
+    A ``connectparticipant`` client created afterwards behaves exactly like
+    stock boto3 (signed, with credential lookup). Clients built while installed
+    keep working as they were built.
+    """
+    global _installed, _original_create_client
+    with _lock:
+        if not _installed:
+            return
+        _installed = False
+        botocore.session.Session.create_client = _original_create_client
+        _original_create_client = None
+        for session in list(_prepared_sessions):
+            _revert_session(session)
+        _prepared_sessions.clear()
+        stop_redacting_logs()
+        aio_patch = sys.modules.get("boto3_connectparticipant_ext.aio._patch")
+        if aio_patch is not None:
+            aio_patch.deactivate()
+
+
+def is_installed() -> bool:
+    """Tell whether :func:`install` is in effect."""
+    return _installed
+
+
+def prepare_session(session: Any) -> None:
+    """Point ``session`` at our model and register our handlers (idempotent).
+
+    ``session`` is a botocore session (or a subclass such as aiobotocore's).
+    """
+    with _lock:
+        if session in _prepared_sessions:
+            return
+        loader = session.get_component("data_loader")
+        _remove_our_search_paths(loader)
+        front = paginators_only_path() if other_model_is_newer(loader.search_paths) else data_path()
+        loader.search_paths.insert(0, front)
+        _forget_cached_models(loader)
+        session.register(
+            f"choose-signer.{SERVICE_NAME}", choose_unsigned_signer, unique_id=_SIGNER_ID
+        )
+        session.register(
+            f"creating-client-class.{SERVICE_NAME}", _attach_helpers, unique_id=_HELPERS_ID
+        )
+        _prepared_sessions.add(session)
+
+
+def initialize_client_plugin(client: Any) -> None:
+    """Entry point for ``BOTOCORE_EXPERIMENTAL__PLUGINS`` (botocore >= 1.39.9).
+
+    botocore calls this after building each client. It activates the plugin
+    process-wide (so later clients get everything), and makes a just-built
+    connectparticipant client unsigned and gives it the helper methods. That
+    first client keeps the model and credentials botocore already resolved.
+    """
+    install()
+    if client.meta.service_model.service_name != SERVICE_NAME:
+        return
+    make_client_unsigned(client)
+    base = type(client)
+    attributes: dict[str, Any] = dict(vars(base))
+    before = set(attributes)
+    _attach_helpers(attributes, base_classes=(base,))
+    added = {name: attributes[name] for name in set(attributes) - before}
+    if added:
+        client.__class__ = type(base.__name__, (base,), added)
+
+
+def _create_client_wrapper(
+    wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    service_name = args[0] if args else kwargs.get("service_name")
+    if service_name != SERVICE_NAME or not _installed:
+        return wrapped(*args, **kwargs)
+    prepare_session(instance)
+    if len(args) > _CONFIG_POSITION:
+        positional = list(args)
+        positional[_CONFIG_POSITION] = force_unsigned(positional[_CONFIG_POSITION])
+        return wrapped(*positional, **kwargs)
+    kwargs["config"] = force_unsigned(kwargs.get("config"))
+    return wrapped(*args, **kwargs)
+
+
+def _attach_helpers(class_attributes: dict[str, Any], **kwargs: Any) -> None:
+    base_classes = kwargs.get("base_classes", ())
+    if any(base.__module__.startswith("aiobotocore") for base in base_classes):
+        from .aio.inject import inject_async_helper_methods
+
+        inject_async_helper_methods(class_attributes, **kwargs)
+        return
+    try:  # TEMPORARY until inject.py lands
+        from .inject import inject_helper_methods
+    except ModuleNotFoundError:
+        return
+    inject_helper_methods(class_attributes, **kwargs)
+
+
+def _our_search_paths() -> set[str]:
+    return {data_path(), paginators_only_path()}
+
+
+def _remove_our_search_paths(loader: Any) -> None:
+    ours = _our_search_paths()
+    loader.search_paths[:] = [path for path in loader.search_paths if path not in ours]
+
+
+def _forget_cached_models(loader: Any) -> None:
+    # botocore's Loader memoises its methods in ``_cache`` with keys such as
+    # ("load_service_model", "connectparticipant", "service-2") and
+    # ("load_data_with_path", "connectparticipant/2018-09-07/service-2").
+    cache = getattr(loader, "_cache", None)
+    if isinstance(cache, dict):
+        for key in [key for key in cache if _mentions_our_service(key)]:
+            del cache[key]
+
+
+def _mentions_our_service(cache_key: Any) -> bool:
+    if not isinstance(cache_key, tuple):
+        return False
+    prefixes = (f"{SERVICE_NAME}/", f"{SERVICE_NAME}{os.sep}")
+    return any(
+        isinstance(part, str) and (part == SERVICE_NAME or part.startswith(prefixes))
+        for part in cache_key
+    )
+
+
+def _revert_session(session: Any) -> None:
+    loader = session.get_component("data_loader")
+    _remove_our_search_paths(loader)
+    _forget_cached_models(loader)
+    session.unregister(f"choose-signer.{SERVICE_NAME}", unique_id=_SIGNER_ID)
+    session.unregister(f"creating-client-class.{SERVICE_NAME}", unique_id=_HELPERS_ID)
+
+
+def _activate_aiobotocore_support() -> None:
+    global _aiobotocore_hook_registered
+    module = sys.modules.get(_AIOBOTOCORE_SESSION)
+    if module is not None:
+        _on_aiobotocore_imported(module)
+    elif not _aiobotocore_hook_registered:
+        # wrapt hooks cannot be unregistered: the hook checks _installed itself.
+        wrapt.register_post_import_hook(_on_aiobotocore_imported, _AIOBOTOCORE_SESSION)
+        _aiobotocore_hook_registered = True
+
+
+def _on_aiobotocore_imported(module: Any) -> None:
+    if not _installed:
+        return
+    try:
+        from .aio._patch import activate
+
+        activate(module)
+    except Exception:
+        # An import hook that raises would break the user's import of aiobotocore.
+        logger.warning("could not extend aiobotocore; its clients stay stock", exc_info=True)

@@ -1,0 +1,176 @@
+"""Keep bearer tokens, connection tokens and presigned URLs out of logs and text.
+
+botocore's DEBUG logging prints request headers (``X-Amz-Bearer``), response
+bodies (the ``ConnectionToken`` of CreateParticipantConnection) and URLs whose
+query string is a credential (presigned attachment URLs, websocket URLs).
+:func:`redact_text` removes those secrets from any text; while the plugin is
+installed a log-record factory applies it to every log record as it is made.
+
+Set the environment variable ``BOTO3_CONNECTPARTICIPANT_EXT_LOG_SECRETS=1``
+(or call ``install(redact_logs=False)``) to see secrets in logs while
+debugging; it is off by default.
+
+Examples
+--------
+>>> redact_text("{'X-Amz-Bearer': b'eyJhbGciOi'}")
+"{'X-Amz-Bearer': b'<redacted>'}"
+>>> redact_text("GET /file?X-Amz-Signature=abc123&x=1")
+'GET /file?X-Amz-Signature=<redacted>&x=1'
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import traceback
+from typing import Any, Callable
+
+LOG_SECRETS_ENV = "BOTO3_CONNECTPARTICIPANT_EXT_LOG_SECRETS"
+REDACTED = "<redacted>"
+
+# Names whose value is a secret, as a header, a JSON key or a dict key.
+_SECRET_KEYS = (
+    "X-Amz-Bearer",
+    "ConnectionToken",
+    "ParticipantToken",
+    "AuthToken",
+    "Authorization",
+    "X-Amz-Security-Token",
+    "aws_session_token",
+    "aws_secret_access_key",
+)
+# Query-string parameters that make a URL a credential.
+_SECRET_QUERY_PARAMS = (
+    "X-Amz-Signature",
+    "X-Amz-Credential",
+    "X-Amz-Security-Token",
+    "Signature",
+    "AuthToken",
+    "token",
+)
+# Cheap pre-check: text without any of these needs no regular expression.
+_MARKERS = tuple(
+    {key.lower() for key in _SECRET_KEYS}
+    | {param.lower() for param in _SECRET_QUERY_PARAMS}
+    | {"ws://", "wss://"}
+)
+
+_QUOTE = r"""(?:\\*["'])"""
+_KEY_VALUE = re.compile(
+    rf"(?P<prefix>{_QUOTE}?(?:{'|'.join(map(re.escape, _SECRET_KEYS))}){_QUOTE}?"
+    rf"""\s*[:=]\s*b?{_QUOTE}?)(?P<value>[^"'\\\s,}}&)]+)""",
+    re.IGNORECASE,
+)
+_QUERY_VALUE = re.compile(
+    rf"(?P<prefix>[?&;](?:{'|'.join(map(re.escape, _SECRET_QUERY_PARAMS))})=)"
+    r"""(?P<value>[^&\s"'\\]+)""",
+    re.IGNORECASE,
+)
+_WEBSOCKET_QUERY = re.compile(r"""(?P<prefix>\bwss?://[^\s"'?]*\?)(?P<value>[^\s"'\\]+)""")
+
+
+def redact_text(text: str) -> str:
+    """Return ``text`` with every token and presigned-URL credential replaced.
+
+    Examples
+    --------
+    >>> redact_text('{"ConnectionToken":"QVFJREFIaG"}')
+    '{"ConnectionToken":"<redacted>"}'
+    >>> redact_text("wss://host/path?AuthToken=abc&x=1")
+    'wss://host/path?<redacted>'
+    """
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _MARKERS):
+        return text
+    text = _WEBSOCKET_QUERY.sub(lambda m: m["prefix"] + REDACTED, text)
+    text = _KEY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
+    return _QUERY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
+
+
+def mask(secret: str | None) -> str:
+    """Return a stand-in for ``secret`` that is safe in reprs and messages.
+
+    Examples
+    --------
+    >>> mask("abcdef")
+    '<redacted:6 chars>'
+    >>> mask(None)
+    'None'
+    """
+    if secret is None:
+        return "None"
+    return f"<redacted:{len(secret)} chars>"
+
+
+def secrets_allowed_in_logs() -> bool:
+    """Tell whether the documented debugging opt-out is set in the environment."""
+    return os.environ.get(LOG_SECRETS_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+RecordFactory = Callable[..., logging.LogRecord]
+
+
+class _RedactingFactory:
+    """A log-record factory that redacts each record, chained to the previous one."""
+
+    def __init__(self, previous: RecordFactory) -> None:
+        self.previous = previous
+        self.enabled = True
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.previous(*args, **kwargs)
+        if self.enabled:
+            _redact_record(record)
+        return record
+
+
+def _redact_record(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed record: leave it to logging to report
+        return
+    cleaned = redact_text(message)
+    if cleaned != message:
+        record.msg, record.args = cleaned, None
+    if record.exc_info and record.exc_info[0] is not None:
+        formatted = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+        record.exc_text = redact_text(formatted)
+
+
+_factory_lock = threading.Lock()
+_active_factory: _RedactingFactory | None = None
+
+
+def start_redacting_logs() -> None:
+    """Redact every log record made from now on (idempotent)."""
+    global _active_factory
+    with _factory_lock:
+        if _active_factory is not None:
+            _active_factory.enabled = True
+            return
+        _active_factory = _RedactingFactory(logging.getLogRecordFactory())
+        logging.setLogRecordFactory(_active_factory)
+
+
+def stop_redacting_logs() -> None:
+    """Undo :func:`start_redacting_logs`.
+
+    Our factory is removed when it is still the current one; when someone else
+    has chained a factory on top of ours, ours stays in the chain but disabled.
+    """
+    global _active_factory
+    with _factory_lock:
+        if _active_factory is None:
+            return
+        if logging.getLogRecordFactory() is _active_factory:
+            logging.setLogRecordFactory(_active_factory.previous)
+            _active_factory = None
+        else:
+            _active_factory.enabled = False
+
+
+def is_redacting_logs() -> bool:
+    """Tell whether log records are currently being redacted."""
+    return _active_factory is not None and _active_factory.enabled
