@@ -1,0 +1,48 @@
+"""redact_text() on the shapes secrets take in botocore, urllib3 and websocket logs."""
+
+from __future__ import annotations
+
+import pytest
+
+from boto3_connectparticipant_ext.redact import mask, redact_text
+
+SECRET = "QVFJREFIaGVsbG8tc2VjcmV0LXRva2Vu=="
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{{'X-Amz-Bearer': b'{SECRET}', 'User-Agent': 'Boto3'}}",
+        f"{{'X-Amz-Bearer': '{SECRET}'}}",
+        f'b\'{{"ConnectionCredentials":{{"ConnectionToken":"{SECRET}","Expiry":"x"}}}}\'',
+        f"{{'ParticipantToken': '{SECRET}', 'Type': ['WEBSOCKET']}}",
+        f'{{"content":"{{\\"ConnectionToken\\":\\"{SECRET}\\"}}"}}',
+        f'"PUT /bucket/key?X-Amz-Algorithm=AWS4&X-Amz-Signature={SECRET} HTTP/1.1" 200',
+        f"https://s3.amazonaws.com/b/k?X-Amz-Credential={SECRET}%2F20240101&X-Amz-Expires=60",
+        f"wss://abc.transport.connect.us-east-1.amazonaws.com/?{SECRET}",
+        f"ws://127.0.0.1:1234/ws?AuthToken={SECRET}",
+        f"x-amz-bearer: {SECRET}",
+    ],
+)
+def test_secret_is_removed(text: str) -> None:
+    cleaned = redact_text(text)
+    assert SECRET not in cleaned
+    assert "<redacted>" in cleaned
+
+
+def test_harmless_text_is_unchanged() -> None:
+    text = "Making request for OperationModel(name=GetTranscript) with params: {'MaxResults': 100}"
+    assert redact_text(text) == text
+    assert redact_text("https://s3.amazonaws.com/b/k?list-type=2") == (
+        "https://s3.amazonaws.com/b/k?list-type=2"
+    )
+
+
+def test_context_around_the_secret_survives() -> None:
+    cleaned = redact_text(f"GET /file?X-Amz-Signature={SECRET}&x-id=GetObject")
+    assert cleaned == "GET /file?X-Amz-Signature=<redacted>&x-id=GetObject"
+
+
+def test_mask_hides_everything_but_the_length() -> None:
+    assert SECRET not in mask(SECRET)
+    assert mask(SECRET) == f"<redacted:{len(SECRET)} chars>"
