@@ -16,7 +16,7 @@ from _harness import Row, parse_goal
 PASS_COLOUR = "#2e7d32"
 FAIL_COLOUR = "#c62828"
 INFO_COLOUR = "#9e9e9e"
-_LABEL_WIDTH = 62
+_LABEL_WIDTH = 58
 
 
 def _clip(value: float) -> float:
@@ -32,11 +32,12 @@ def _colour(row: Row) -> str:
     return PASS_COLOUR if row.passed else FAIL_COLOUR
 
 
+def _shorten(text: str) -> str:
+    return text if len(text) <= _LABEL_WIDTH else text[: _LABEL_WIDTH - 1] + "\u2026"
+
+
 def _label(script: str, row: Row) -> str:
-    text = f"{row.target}  (vs {row.reference_name})"
-    if len(text) > _LABEL_WIDTH:
-        text = text[: _LABEL_WIDTH - 1] + "\u2026"
-    return f"[{script}] {text}"
+    return f"[{script}] {_shorten(row.target)}\nvs {_shorten(row.reference_name)}"
 
 
 def _verdict_text(row: Row) -> str:
@@ -66,9 +67,10 @@ def draw_ratio_chart(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     count = max(len(rows), 1)
-    figure, axes = plt.subplots(figsize=(15, 1.6 + 0.42 * count))
+    figure, axes = plt.subplots(figsize=(13, 1.4 + 0.5 * count))
     ratios = [_clip(row.ratio) for _, row in rows]
     positions = list(range(len(rows)))
     for position, (_, row), ratio in zip(positions, rows, ratios):
@@ -84,8 +86,11 @@ def draw_ratio_chart(
             axes.plot([goal.value, goal.value], [position - 0.38, position + 0.38], color="black")
     axes.axvline(1.0, color="#424242", linewidth=1.0)
     axes.set_xscale("log")
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
     axes.set_yticks(positions)
-    axes.set_yticklabels([_label(script, row) for script, row in rows], fontsize=8)
+    axes.set_yticklabels([_label(script, row) for script, row in rows], fontsize=7.5)
+    axes.grid(axis="x", which="major", color="#e0e0e0", linewidth=0.6)
+    axes.set_axisbelow(True)
     axes.invert_yaxis()
 
     goal_values = [
@@ -94,11 +99,19 @@ def draw_ratio_chart(
         if goal is not None and goal.on_ratio
     ]
     extremes = [*ratios, *goal_values, 1.0]
-    low, high = min(extremes) / 1.6, max(extremes) * 1.6
-    # Room on the right for the verdict text written after each bar.
-    axes.set_xlim(low, high * (high / low) ** 0.9)
-    for position, (_, row), ratio in zip(positions, rows, ratios):
-        axes.text(max(ratio, 1.0) * 1.05, position, _verdict_text(row), va="center", fontsize=7.5)
+    axes.set_xlim(min(extremes) / 1.5, max(extremes) * 1.5)
+    # The verdicts form a column right of the plot: x in axes units, y in data units.
+    for position, (_, row) in zip(positions, rows):
+        colour = _colour(row)
+        axes.text(
+            1.01,
+            position,
+            _verdict_text(row),
+            va="center",
+            fontsize=8,
+            color="#424242" if colour == INFO_COLOUR else colour,
+            transform=axes.get_yaxis_transform(),
+        )
     axes.set_xlabel("ours / reference (log scale; 1 = parity; black tick = goal)")
     axes.set_title(title, fontsize=11, loc="left")
     footer = (
