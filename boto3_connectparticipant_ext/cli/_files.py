@@ -1,76 +1,17 @@
-"""Local files for ``cpx``: all-or-nothing output files and safe names for remote file names.
+"""Local files for ``cpx``: all-or-nothing output files and collision-free names.
 
-Attachment names come from whoever sent the attachment, so they are untrusted input: a name
-like ``../../.bashrc`` or ``report\u202etxt.exe`` must not choose where or what we write.
+Remote attachment names are made safe by ``transfer.naming.safe_file_name`` before they reach
+:func:`unique_path`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
-
-_FALLBACK_NAME = "attachment"
-_MAX_NAME_BYTES = 255
-# Characters Windows forbids in names, plus both path separators.
-_RESERVED_CHARACTERS = re.compile(r'[<>:"/\\|?*]')
-# Control characters and the Unicode direction overrides that can disguise an extension.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_WINDOWS_DEVICE_NAMES = frozenset(
-    {"CON", "PRN", "AUX", "NUL"}
-    | {f"COM{index}" for index in range(1, 10)}
-    | {f"LPT{index}" for index in range(1, 10)}
-)
-
-
-def safe_file_name(remote_name: str | None) -> str:
-    """Return a harmless local file name for an attachment name chosen by someone else.
-
-    Keeps only the last path component, drops control and direction-override characters,
-    replaces characters that are reserved on any common file system, refuses hidden and device
-    names and limits the length to 255 bytes while keeping the extension.
-
-    Examples
-    --------
-    >>> safe_file_name("../../etc/passwd")
-    'passwd'
-    >>> safe_file_name("invoice\u202efdp.exe")
-    'invoicefdp.exe'
-    >>> safe_file_name("..")
-    'attachment'
-    >>> safe_file_name("CON.txt")
-    '_CON.txt'
-    """
-    name = unicodedata.normalize("NFC", remote_name or "")
-    name = re.split(r"[/\\]", name)[-1]
-    name = _INVISIBLE.sub("", name)
-    name = _RESERVED_CHARACTERS.sub("_", name)
-    # Leading dots make hidden files (and "..");
-    # trailing dots and spaces are silently dropped by Windows.
-    name = name.strip().lstrip(".").rstrip(". ")
-    if not name:
-        return _FALLBACK_NAME
-    stem = name.split(".", 1)[0]
-    if stem.upper() in _WINDOWS_DEVICE_NAMES:
-        name = "_" + name
-    return _truncate(name)
-
-
-def _truncate(name: str) -> str:
-    if len(name.encode("utf-8")) <= _MAX_NAME_BYTES:
-        return name
-    stem, dot, extension = name.rpartition(".")
-    if not dot or len(extension.encode("utf-8")) > 16:
-        stem, extension = name, ""
-    suffix = f".{extension}" if extension else ""
-    budget = _MAX_NAME_BYTES - len(suffix.encode("utf-8"))
-    clipped = stem.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
-    return clipped + suffix
 
 
 def unique_path(directory: Path, name: str, *, taken: set[str]) -> Path:
@@ -94,9 +35,10 @@ def unique_path(directory: Path, name: str, *, taken: set[str]) -> Path:
     counter = 0
     while candidate in taken or (directory / candidate).exists():
         counter += 1
-        candidate = (
-            _truncate(f"{stem} ({counter})") if not suffix else f"{stem} ({counter}){suffix}"
-        )
+        marker = f" ({counter}){suffix}"
+        # Keep within the usual 255-byte name limit by shortening the stem, not the suffix.
+        budget = 255 - len(marker.encode("utf-8"))
+        candidate = stem.encode("utf-8")[:budget].decode("utf-8", errors="ignore") + marker
     taken.add(candidate)
     return directory / candidate
 
