@@ -1,0 +1,283 @@
+"""Walk a chat transcript item by item, across every page, each item exactly once.
+
+GetTranscript returns at most 100 items per call and its positioning rules are
+easy to get wrong (``ScanDirection`` FORWARD needs a ``StartPosition``; the
+defaults walk backwards, newest first, 10 at a time). :func:`iter_transcript`
+hides them behind two friendly keywords:
+
+``Order="oldest-first"`` (default)
+    The whole transcript in reading order. Asks for FORWARD/ASCENDING from the
+    start of time (``StartPosition.AbsoluteTime`` at the Unix epoch).
+``Order="newest-first"``
+    The whole transcript, most recent first (BACKWARD/DESCENDING).
+``AfterId=...``
+    Only the items after a given item, oldest first: what a reconnecting client
+    needs to fill the gap. The item ``AfterId`` itself is never yielded.
+``BeforeId=...``
+    Only the items before a given item, newest first (resuming a newest-first walk).
+
+Experts may instead pass the raw ``StartPosition``, ``ScanDirection``,
+``SortOrder`` and ``NextToken``; items then come in the service's order.
+
+Memory stays at one page whatever the transcript's length. Items repeated
+across a page boundary (when items arrive while walking) are dropped by
+``Id``. Throttling and 5xx are retried by botocore; when a call still fails,
+the error propagates and the iterator keeps its place: call ``next()`` on it
+again (for example after a pause) and it carries on with the same page,
+neither losing nor repeating an item. To resume in a new process, start a new
+walk with ``AfterId=iterator.last_id`` (or ``BeforeId=`` for newest-first).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Any, Optional
+
+from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
+
+OLDEST_FIRST = "oldest-first"
+NEWEST_FIRST = "newest-first"
+ORDERS = (OLDEST_FIRST, NEWEST_FIRST)
+#: GetTranscript's largest page.
+MAX_PAGE_SIZE = 100
+#: The start of time, as a GetTranscript ``StartPosition.AbsoluteTime``.
+EPOCH = "1970-01-01T00:00:00.000Z"
+_MAX_ID_LENGTH = 256
+
+Item = dict[str, Any]
+
+
+class TranscriptError(ConnectParticipantExtError):
+    """Base class of the transcript iterator's errors."""
+
+
+class TranscriptArgumentError(TranscriptError, ValueError):
+    """The arguments of :func:`iter_transcript` contradict each other or are invalid."""
+
+
+class TranscriptPaginationError(TranscriptError):
+    """The service returned the same ``NextToken`` twice in a row; the walk would never end."""
+
+
+class TranscriptIterator(Iterator[Item]):
+    """An iterator over transcript items that survives errors and can be resumed.
+
+    Obtain one from :func:`iter_transcript`. ``last_id`` is the ``Id`` of the
+    last item yielded; ``initial_contact_id`` the ``InitialContactId`` the
+    service reported; ``pages`` the number of GetTranscript calls that
+    succeeded.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        request: dict[str, Any],
+        skip_id: Optional[str] = None,
+        next_token: Optional[str] = None,
+    ) -> None:
+        self._client = client
+        self._request = request
+        self._skip_id = skip_id
+        self._next_token = next_token
+        self._buffer: deque[Item] = deque()
+        self._finished = False
+        self._previous_ids: frozenset[str] = frozenset()
+        self.last_id: Optional[str] = skip_id
+        self.initial_contact_id: Optional[str] = None
+        self.pages = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"TranscriptIterator(pages={self.pages}, buffered={len(self._buffer)}, "
+            f"finished={self._finished})"
+        )
+
+    def __iter__(self) -> TranscriptIterator:
+        return self
+
+    def __next__(self) -> Item:
+        buffer = self._buffer
+        while not buffer:
+            if self._finished:
+                raise StopIteration
+            self._fetch_page()
+        item = buffer.popleft()
+        self.last_id = item.get("Id", self.last_id)
+        return item
+
+    def _fetch_page(self) -> None:
+        parameters = dict(self._request)
+        if self._next_token is not None:
+            parameters["NextToken"] = self._next_token
+        # On error nothing below runs: the iterator keeps its place for a retry.
+        response = self._client.get_transcript(**parameters)
+        self.pages += 1
+        if self.initial_contact_id is None:
+            self.initial_contact_id = response.get("InitialContactId")
+        token = response.get("NextToken") or None
+        if token is not None and token == self._next_token:
+            raise TranscriptPaginationError(
+                "GetTranscript returned the NextToken it was given; stopping instead of "
+                "walking forever"
+            )
+        fresh = self._fresh_items(response.get("Transcript") or ())
+        self._next_token = token
+        self._finished = token is None
+        self._buffer.extend(fresh)
+
+    def _fresh_items(self, items: Any) -> list[Item]:
+        previous = self._previous_ids
+        skip_id = self._skip_id
+        page_ids: set[str] = set()
+        fresh = []
+        for item in items:
+            item_id = item.get("Id")
+            if item_id is not None:
+                if item_id in page_ids or item_id in previous or item_id == skip_id:
+                    page_ids.add(item_id)
+                    continue
+                page_ids.add(item_id)
+            fresh.append(item)
+        if page_ids:
+            # One page of Ids is all the memory needed: overlaps are between neighbours.
+            self._previous_ids = frozenset(page_ids)
+        return fresh
+
+
+def iter_transcript(
+    client: Any,
+    *,
+    ConnectionToken: Optional[str] = None,
+    Order: Optional[str] = None,
+    AfterId: Optional[str] = None,
+    BeforeId: Optional[str] = None,
+    ContactId: Optional[str] = None,
+    MaxResults: int = MAX_PAGE_SIZE,
+    StartPosition: Optional[dict[str, Any]] = None,
+    ScanDirection: Optional[str] = None,
+    SortOrder: Optional[str] = None,
+    NextToken: Optional[str] = None,
+) -> TranscriptIterator:
+    """Iterate over every item of the chat transcript, each ``Id`` exactly once.
+
+    Parameters
+    ----------
+    client
+        A ``connectparticipant`` client.
+    ConnectionToken
+        The participant's connection token; omit it when the client has a bound
+        token (``bind_tokens``).
+    Order
+        ``"oldest-first"`` (default) or ``"newest-first"``.
+    AfterId
+        Yield only the items after this item ``Id``, oldest first.
+    BeforeId
+        Yield only the items before this item ``Id``, newest first.
+    ContactId
+        For persistent chats: the contact of the chain whose transcript is wanted.
+    MaxResults
+        Page size, 1..100 (default 100, the largest).
+    StartPosition, ScanDirection, SortOrder, NextToken
+        Raw GetTranscript positioning, for experts; cannot be combined with
+        ``Order``, ``AfterId`` or ``BeforeId``.
+
+    Returns
+    -------
+    TranscriptIterator
+        Yields the ``Item`` dictionaries of GetTranscript. Errors propagate;
+        calling ``next()`` again retries the failed page without losing or
+        repeating an item.
+
+    Examples
+    --------
+    >>> for item in iter_transcript(client, ConnectionToken=token):   # doctest: +SKIP
+    ...     print(item["AbsoluteTime"], item.get("DisplayName"), item.get("Content"))
+    >>> missed = list(iter_transcript(client, AfterId=last_seen_id))   # doctest: +SKIP
+    """
+    page_size = _page_size(MaxResults)
+    raw = {
+        "StartPosition": StartPosition,
+        "ScanDirection": ScanDirection,
+        "SortOrder": SortOrder,
+        "NextToken": NextToken,
+    }
+    raw_given = [name for name, value in raw.items() if value is not None]
+    friendly = {"Order": Order, "AfterId": AfterId, "BeforeId": BeforeId}
+    friendly_given = [name for name, value in friendly.items() if value is not None]
+    if raw_given and friendly_given:
+        raise TranscriptArgumentError(
+            f"{' and '.join(friendly_given)} cannot be combined with the raw GetTranscript "
+            f"positioning {', '.join(raw_given)}; use one or the other"
+        )
+    request: dict[str, Any] = {"MaxResults": page_size}
+    if ConnectionToken is not None:
+        request["ConnectionToken"] = _text("ConnectionToken", ConnectionToken, limit=None)
+    if ContactId is not None:
+        request["ContactId"] = _text("ContactId", ContactId, limit=256)
+    if raw_given:
+        request.update(
+            {
+                name: value
+                for name, value in raw.items()
+                if value is not None and name != "NextToken"
+            }
+        )
+        return TranscriptIterator(client, request=request, next_token=NextToken)
+    request.update(_positioning(Order=Order, AfterId=AfterId, BeforeId=BeforeId))
+    return TranscriptIterator(client, request=request, skip_id=AfterId or BeforeId)
+
+
+def _positioning(
+    *, Order: Optional[str], AfterId: Optional[str], BeforeId: Optional[str]
+) -> dict[str, Any]:
+    if Order is not None and Order not in ORDERS:
+        raise TranscriptArgumentError(
+            f"Order must be {OLDEST_FIRST!r} or {NEWEST_FIRST!r}, got {Order!r}"
+        )
+    if AfterId is not None and BeforeId is not None:
+        raise TranscriptArgumentError("give AfterId or BeforeId, not both")
+    if AfterId is not None:
+        if Order == NEWEST_FIRST:
+            raise TranscriptArgumentError(
+                "AfterId walks oldest-first; for a newest-first walk use BeforeId"
+            )
+        return {
+            "StartPosition": {"Id": _text("AfterId", AfterId, limit=_MAX_ID_LENGTH)},
+            "ScanDirection": "FORWARD",
+            "SortOrder": "ASCENDING",
+        }
+    if BeforeId is not None:
+        if Order == OLDEST_FIRST:
+            raise TranscriptArgumentError(
+                "BeforeId walks newest-first; for an oldest-first walk use AfterId"
+            )
+        return {
+            "StartPosition": {"Id": _text("BeforeId", BeforeId, limit=_MAX_ID_LENGTH)},
+            "ScanDirection": "BACKWARD",
+            "SortOrder": "DESCENDING",
+        }
+    if Order == NEWEST_FIRST:
+        return {"ScanDirection": "BACKWARD", "SortOrder": "DESCENDING"}
+    return {
+        "StartPosition": {"AbsoluteTime": EPOCH},
+        "ScanDirection": "FORWARD",
+        "SortOrder": "ASCENDING",
+    }
+
+
+def _page_size(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE_SIZE:
+        raise TranscriptArgumentError(
+            f"MaxResults must be an integer from 1 to {MAX_PAGE_SIZE}, got {value!r}"
+        )
+    return value
+
+
+def _text(name: str, value: object, *, limit: Optional[int]) -> str:
+    if not isinstance(value, str) or not value:
+        raise TranscriptArgumentError(f"{name} must be a non-empty string")
+    if limit is not None and len(value) > limit:
+        raise TranscriptArgumentError(f"{name} is longer than {limit} characters")
+    return value

@@ -1,0 +1,443 @@
+"""Attachment download: GetAttachment, then a checked, streamed GET into a safe place.
+
+A file download is written to a hidden temporary file in the target's
+directory and renamed into place only when exactly ``AttachmentSizeInBytes``
+bytes have arrived; on any failure the temporary file is removed and an
+existing target is left untouched. Throttling, 5xx, connection errors and
+truncated bodies are retried with backoff; an expired URL is replaced by a
+fresh one from GetAttachment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import tempfile
+from typing import Any, BinaryIO, Optional, Union
+
+from boto3_connectparticipant_ext.transfer import _service
+from boto3_connectparticipant_ext.transfer._arguments import (
+    attachment_id_argument,
+    check_callback,
+    config_argument,
+    path_argument,
+    stream_position,
+)
+from boto3_connectparticipant_ext.transfer._http import (
+    TRANSPORT_ERRORS,
+    USER_AGENT,
+    TransferHttp,
+    describe_error,
+    http_for_client,
+)
+from boto3_connectparticipant_ext.transfer._retry import (
+    backoff_delay,
+    parse_expiry,
+    read_error_answer,
+    seconds_left,
+)
+from boto3_connectparticipant_ext.transfer.config import TransferConfig
+from boto3_connectparticipant_ext.transfer.errors import (
+    AttachmentNotFoundError,
+    AttachmentValidationError,
+    DownloadFailedError,
+    DownloadRefusedError,
+    StreamNotSupportedError,
+    TargetExistsError,
+    TargetPathError,
+    TransferConfigError,
+)
+from boto3_connectparticipant_ext.transfer.naming import safe_file_name
+from boto3_connectparticipant_ext.transfer.osutils import OSUtils
+from boto3_connectparticipant_ext.transfer.progress import ProgressCallback, ProgressTracker
+
+PathArgument = Union[str, "os.PathLike[str]"]
+
+
+def get_attachment_url(
+    client: Any,
+    AttachmentId: str,
+    *,
+    ConnectionToken: Optional[str] = None,
+    ExpiresIn: Optional[int] = None,
+) -> str:
+    """Return a presigned download URL of an attachment (a secret: do not log it).
+
+    Parameters
+    ----------
+    client
+        A ``connectparticipant`` client.
+    AttachmentId
+        The attachment's id (from the transcript's ``Attachments``).
+    ConnectionToken
+        Omit when the client has a bound token.
+    ExpiresIn
+        Lifetime of the URL in seconds, 5..300 (default: the service's).
+
+    Examples
+    --------
+    >>> url = get_attachment_url(client, "a1b2c3", ExpiresIn=60)    # doctest: +SKIP
+    """
+    attachment_id = attachment_id_argument(AttachmentId)
+    token = _service.token_arguments(ConnectionToken)
+    if ExpiresIn is not None and (
+        isinstance(ExpiresIn, bool) or not isinstance(ExpiresIn, int) or not 5 <= ExpiresIn <= 300
+    ):
+        raise TransferConfigError(f"ExpiresIn must be an integer from 5 to 300, got {ExpiresIn!r}")
+    link = _Link.fetch(client, attachment_id=attachment_id, token=token, expires_in=ExpiresIn)
+    return link.url
+
+
+def download_attachment(
+    client: Any,
+    AttachmentId: str,
+    Filename: PathArgument,
+    *,
+    ConnectionToken: Optional[str] = None,
+    Callback: Optional[ProgressCallback] = None,
+    Config: Optional[TransferConfig] = None,
+    Overwrite: bool = False,
+    osutil: Optional[OSUtils] = None,
+    http: Optional[TransferHttp] = None,
+) -> str:
+    """Download an attachment to a file; return the path written.
+
+    Parameters
+    ----------
+    client
+        A ``connectparticipant`` client.
+    AttachmentId
+        The attachment's id (from the transcript's ``Attachments``).
+    Filename
+        The file to write, replaced atomically when complete. When it is an
+        existing directory, the file name is the attachment's remote
+        ``AttachmentName`` (from the transcript), sanitized: no path
+        separators, no leading dot, no device names.
+    ConnectionToken
+        Omit when the client has a bound token.
+    Callback
+        Called with the bytes received since the last call, negative when a
+        retry starts over; may be called from another thread.
+    Config
+        A :class:`TransferConfig`.
+    Overwrite
+        With a directory ``Filename``: replace a file of the same name
+        (otherwise ``TargetExistsError``). An explicit file name is always
+        replaced, like boto3's ``download_file``.
+    osutil, http
+        Replacements of the OS and HTTP layers, for tests.
+
+    Examples
+    --------
+    >>> download_attachment(client, attachment_id, "/tmp/invoice.pdf")   # doctest: +SKIP
+    '/tmp/invoice.pdf'
+    >>> download_attachment(client, attachment_id, "downloads/")         # doctest: +SKIP
+    'downloads/invoice.pdf'
+    """
+    attachment_id = attachment_id_argument(AttachmentId)
+    config = config_argument(Config)
+    check_callback(Callback)
+    token = _service.token_arguments(ConnectionToken)
+    osutil = osutil or OSUtils()
+    if not isinstance(Overwrite, bool):
+        raise TransferConfigError("Overwrite must be True or False")
+    path = path_argument(Filename)
+    if osutil.is_dir(path):
+        attachment = _service.find_attachment(client, attachment_id=attachment_id, token=token)
+        if attachment is None:
+            raise AttachmentNotFoundError(
+                f"attachment {attachment_id} is not in the transcript, so its name is unknown; "
+                "pass a file name instead of a directory"
+            )
+        target = os.path.join(path, safe_file_name(str(attachment.get("AttachmentName") or "")))
+        overwrite = Overwrite
+        if osutil.exists(target) and not overwrite:
+            raise TargetExistsError(
+                f"{os.path.basename(target)!r} already exists in {path!r}; "
+                "pass Overwrite=True to replace it"
+            )
+    else:
+        target = path
+        overwrite = True
+        _check_file_target(target, osutil=osutil)
+    directory = os.path.dirname(os.path.abspath(target))
+    handle, temporary = osutil.create_temp_file(directory=directory, hint=os.path.basename(target))
+    committed = False
+    try:
+        with handle:
+            _download(
+                client,
+                attachment_id=attachment_id,
+                token=token,
+                sink=_Sink(handle, start=0),
+                progress=ProgressTracker(Callback),
+                config=config,
+                osutil=osutil,
+                http=http,
+            )
+            osutil.flush_to_disk(handle)
+        osutil.commit(temporary, target, overwrite=overwrite)
+        committed = True
+    finally:
+        if not committed:
+            osutil.remove(temporary)
+    return target
+
+
+def download_attachment_fileobj(
+    client: Any,
+    AttachmentId: str,
+    Fileobj: BinaryIO,
+    *,
+    ConnectionToken: Optional[str] = None,
+    Callback: Optional[ProgressCallback] = None,
+    Config: Optional[TransferConfig] = None,
+    osutil: Optional[OSUtils] = None,
+    http: Optional[TransferHttp] = None,
+) -> int:
+    """Download an attachment into a binary file object; return the number of bytes written.
+
+    A seekable object receives the bytes at its current position and, on
+    failure, is truncated back to it. A non-seekable stream receives nothing
+    until the whole attachment has arrived and been checked (it is staged in a
+    temporary file). Parameters are those of :func:`download_attachment`.
+
+    Examples
+    --------
+    >>> buffer = io.BytesIO()                                                # doctest: +SKIP
+    >>> download_attachment_fileobj(client, attachment_id, buffer)           # doctest: +SKIP
+    52341
+    """
+    attachment_id = attachment_id_argument(AttachmentId)
+    config = config_argument(Config)
+    check_callback(Callback)
+    token = _service.token_arguments(ConnectionToken)
+    osutil = osutil or OSUtils()
+    _check_writable(Fileobj)
+    arguments: dict[str, Any] = {
+        "attachment_id": attachment_id,
+        "token": token,
+        "progress": ProgressTracker(Callback),
+        "config": config,
+        "osutil": osutil,
+        "http": http,
+    }
+    start = stream_position(Fileobj)
+    if start is not None:
+        sink = _Sink(Fileobj, start=start)
+        try:
+            return _download(client, sink=sink, **arguments)
+        except BaseException:
+            sink.undo()
+            raise
+    with tempfile.TemporaryFile() as staging:
+        size = _download(client, sink=_Sink(staging, start=0), **arguments)
+        staging.seek(0)
+        _copy(staging, Fileobj, chunk_size=config.chunk_size)
+        return size
+
+
+@dataclasses.dataclass
+class _Link:
+    url: str
+    expiry: Any
+    size: Optional[int]
+
+    @classmethod
+    def fetch(
+        cls,
+        client: Any,
+        *,
+        attachment_id: str,
+        token: dict[str, str],
+        expires_in: Optional[int],
+    ) -> _Link:
+        arguments: dict[str, Any] = {"AttachmentId": attachment_id, **token}
+        if expires_in is not None:
+            arguments["UrlExpiryInSeconds"] = expires_in
+        answer = _service.call(client, "GetAttachment", "get_attachment", **arguments)
+        url = answer.get("Url")
+        if not url:
+            raise AttachmentValidationError(
+                f"GetAttachment returned no download URL for attachment {attachment_id}"
+            )
+        size = answer.get("AttachmentSizeInBytes")
+        return cls(url=url, expiry=parse_expiry(answer.get("UrlExpiry")), size=size)
+
+
+class _SizeMismatch(Exception):
+    """The body's length differs from ``AttachmentSizeInBytes`` (retried like a truncation)."""
+
+
+class _Sink:
+    """Where downloaded bytes go: a binary file object from offset ``start``."""
+
+    def __init__(self, handle: BinaryIO, *, start: int) -> None:
+        self._handle = handle
+        self._start = start
+
+    def restart(self) -> None:
+        try:
+            self._handle.seek(self._start)
+            self._handle.truncate(self._start)
+        except OSError as error:
+            raise TargetPathError(f"cannot rewind the download target: {error}") from None
+
+    def write(self, chunk: bytes) -> None:
+        try:
+            self._handle.write(chunk)
+        except OSError as error:
+            raise TargetPathError(f"cannot write the download: {error.strerror or error}") from None
+
+    def undo(self) -> None:
+        try:
+            self._handle.seek(self._start)
+            self._handle.truncate(self._start)
+        except (OSError, ValueError):
+            pass
+
+
+def _download(
+    client: Any,
+    *,
+    attachment_id: str,
+    token: dict[str, str],
+    sink: _Sink,
+    progress: ProgressTracker,
+    config: TransferConfig,
+    osutil: OSUtils,
+    http: Optional[TransferHttp],
+) -> int:
+    if config.wait_for_scan:
+        _service.wait_for_scan(
+            client, attachment_id=attachment_id, token=token, config=config, osutil=osutil
+        )
+    fetch: dict[str, Any] = {
+        "attachment_id": attachment_id,
+        "token": token,
+        "expires_in": config.url_expiry_seconds,
+    }
+    link = _Link.fetch(client, **fetch)
+    transport = http or http_for_client(client)
+    timeout = transport.timeout(connect=config.connect_timeout, read=config.read_timeout)
+    last_error = ""
+    for attempt in range(1, config.max_attempts + 1):
+        if seconds_left(link.expiry, osutil.utcnow()) <= 0:
+            link = _Link.fetch(client, **fetch)
+        sink.restart()
+        retry_after = None
+        try:
+            response = transport.request(
+                "GET", link.url, headers={"User-Agent": USER_AGENT}, timeout=timeout
+            )
+        except TRANSPORT_ERRORS as error:
+            last_error = describe_error(error)
+        else:
+            if response.status == 200:
+                try:
+                    return _receive(
+                        response, sink=sink, link=link, progress=progress, config=config
+                    )
+                except TRANSPORT_ERRORS as error:
+                    last_error = describe_error(error)
+                except _SizeMismatch as error:
+                    last_error = str(error)
+            else:
+                answer = read_error_answer(response)
+                if answer.expired:
+                    link = _Link.fetch(client, **fetch)
+                    last_error = answer.describe()
+                    progress.rewind()
+                    continue
+                if not answer.retryable:
+                    raise DownloadRefusedError(
+                        status=answer.status, error_code=answer.code, detail=answer.message
+                    )
+                last_error = answer.describe()
+                retry_after = answer.retry_after
+        progress.rewind()
+        if attempt < config.max_attempts:
+            osutil.sleep(backoff_delay(attempt=attempt, config=config, retry_after=retry_after))
+    raise DownloadFailedError(
+        action=f"the download of attachment {attachment_id}",
+        attempts=config.max_attempts,
+        last_error=last_error,
+    )
+
+
+def _receive(
+    response: Any,
+    *,
+    sink: _Sink,
+    link: _Link,
+    progress: ProgressTracker,
+    config: TransferConfig,
+) -> int:
+    complete = False
+    try:
+        expected = link.size
+        announced = _content_length(response.headers)
+        if expected is None:
+            expected = announced
+        elif announced is not None and announced != expected:
+            raise _SizeMismatch(
+                f"the server announced {announced} bytes but AttachmentSizeInBytes is {expected}"
+            )
+        received = 0
+        read = response.read
+        chunk_size = config.chunk_size
+        while True:
+            chunk = read(chunk_size, decode_content=False)
+            if not chunk:
+                break
+            received += len(chunk)
+            if expected is not None and received > expected:
+                raise _SizeMismatch(f"received more than the expected {expected} bytes")
+            sink.write(chunk)
+            progress.advance(len(chunk))
+        if expected is not None and received != expected:
+            raise _SizeMismatch(f"received {received} of {expected} bytes (truncated body)")
+        complete = True
+        return received
+    finally:
+        if not complete:
+            # A half-read connection must not go back to the pool.
+            response.close()
+        response.release_conn()
+
+
+def _content_length(headers: Any) -> Optional[int]:
+    value = headers.get("Content-Length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _check_file_target(target: str, *, osutil: OSUtils) -> None:
+    directory = os.path.dirname(os.path.abspath(target))
+    if target.endswith(("/", os.sep)) or not osutil.is_dir(directory):
+        raise TargetPathError(f"the directory of {target!r} does not exist")
+    if osutil.exists(target) and not osutil.is_file(target):
+        raise TargetPathError(f"{target!r} exists and is not a regular file")
+
+
+def _check_writable(fileobj: object) -> None:
+    if isinstance(fileobj, io.TextIOBase):
+        raise StreamNotSupportedError("the file object is in text mode; open it in binary mode")
+    if not callable(getattr(fileobj, "write", None)):
+        raise StreamNotSupportedError(
+            f"Fileobj must be a writable binary file object, got {type(fileobj).__name__}"
+        )
+    writable = getattr(fileobj, "writable", None)
+    if callable(writable) and not writable():
+        raise StreamNotSupportedError("the file object is not open for writing")
+
+
+def _copy(source: BinaryIO, destination: BinaryIO, *, chunk_size: int) -> None:
+    while True:
+        chunk = source.read(chunk_size)
+        if not chunk:
+            return
+        destination.write(chunk)

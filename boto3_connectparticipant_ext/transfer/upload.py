@@ -1,0 +1,442 @@
+"""Attachment upload: StartAttachmentUpload, a checked streaming PUT, CompleteAttachmentUpload.
+
+Everything knowable locally is checked before the first network call: the
+file exists, is a regular non-empty file within the size limit, of an allowed
+type, with a known content type. The PUT carries every ``HeadersToInclude``
+header verbatim plus ``Content-Length``; its status is checked, and
+CompleteAttachmentUpload is called only after a successful PUT of exactly the
+announced number of bytes. Throttling, 5xx and connection errors are retried
+with backoff while the URL is valid, winding progress back each time.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any, BinaryIO, Optional, Union
+
+from boto3_connectparticipant_ext.transfer import _service
+from boto3_connectparticipant_ext.transfer._arguments import (
+    check_callback,
+    config_argument,
+    path_argument,
+    stream_position,
+)
+from boto3_connectparticipant_ext.transfer._http import (
+    TRANSPORT_ERRORS,
+    USER_AGENT,
+    TransferHttp,
+    describe_error,
+    http_for_client,
+)
+from boto3_connectparticipant_ext.transfer._retry import (
+    backoff_delay,
+    parse_expiry,
+    read_error_answer,
+    seconds_left,
+)
+from boto3_connectparticipant_ext.transfer.config import TransferConfig
+from boto3_connectparticipant_ext.transfer.errors import (
+    AttachmentFileError,
+    AttachmentTooLargeError,
+    AttachmentValidationError,
+    StreamNotSupportedError,
+    UploadFailedError,
+    UploadRefusedError,
+    UrlExpiredError,
+)
+from boto3_connectparticipant_ext.transfer.limits import (
+    SNIFF_BYTES,
+    check_name,
+    check_size,
+    resolve_content_type,
+)
+from boto3_connectparticipant_ext.transfer.osutils import OSUtils
+from boto3_connectparticipant_ext.transfer.progress import ProgressCallback, ProgressTracker
+
+PathArgument = Union[str, "os.PathLike[str]"]
+
+
+def upload_attachment(
+    client: Any,
+    Filename: PathArgument,
+    *,
+    ConnectionToken: Optional[str] = None,
+    AttachmentName: Optional[str] = None,
+    ContentType: Optional[str] = None,
+    Callback: Optional[ProgressCallback] = None,
+    Config: Optional[TransferConfig] = None,
+    osutil: Optional[OSUtils] = None,
+    http: Optional[TransferHttp] = None,
+) -> str:
+    """Upload a file as a chat attachment and return its ``AttachmentId``.
+
+    Parameters
+    ----------
+    client
+        A ``connectparticipant`` client.
+    Filename
+        Path of the file to send.
+    ConnectionToken
+        Omit when the client has a bound token.
+    AttachmentName
+        Name shown in the chat (default: the file's base name).
+    ContentType
+        MIME type (default: from the name, else from the file's first bytes).
+    Callback
+        Called with the bytes sent since the last call, negative when a retry
+        starts over; may be called from another thread.
+    Config
+        A :class:`TransferConfig`.
+    osutil, http
+        Replacements of the OS and HTTP layers, for tests.
+
+    Examples
+    --------
+    >>> attachment_id = upload_attachment(client, "invoice.pdf")   # doctest: +SKIP
+    """
+    config = config_argument(Config)
+    check_callback(Callback)
+    token = _service.token_arguments(ConnectionToken)
+    osutil = osutil or OSUtils()
+    path = path_argument(Filename)
+    if not osutil.exists(path):
+        raise AttachmentFileError(f"no such file: {path!r}")
+    if osutil.is_dir(path):
+        raise AttachmentFileError(f"{path!r} is a directory, not a file")
+    if not osutil.is_file(path):
+        raise AttachmentFileError(f"{path!r} is not a regular file")
+    name = check_name(os.path.basename(path) if AttachmentName is None else AttachmentName)
+    try:
+        handle = osutil.open_for_read(path)
+    except OSError as error:
+        raise AttachmentFileError(f"cannot read {path!r}: {error.strerror or error}") from None
+    with handle:
+        size = osutil.file_size(path)
+        _check_not_empty(size, what=repr(path))
+        check_size(size, config)
+        head = _head(handle, start=0, size=size, name=name, explicit=ContentType)
+        content_type = resolve_content_type(
+            name=name, explicit=ContentType, head=head, config=config
+        )
+        source = _Source(handle, start=0, size=size)
+        return _upload(
+            client,
+            source=source,
+            name=name,
+            content_type=content_type,
+            token=token,
+            progress=ProgressTracker(Callback),
+            config=config,
+            osutil=osutil,
+            http=http,
+        )
+
+
+def upload_attachment_fileobj(
+    client: Any,
+    Fileobj: BinaryIO,
+    AttachmentName: str,
+    *,
+    ConnectionToken: Optional[str] = None,
+    ContentType: Optional[str] = None,
+    Callback: Optional[ProgressCallback] = None,
+    Config: Optional[TransferConfig] = None,
+    osutil: Optional[OSUtils] = None,
+    http: Optional[TransferHttp] = None,
+) -> str:
+    """Upload the rest of a binary file object as a chat attachment; return its ``AttachmentId``.
+
+    A seekable object is sent from its current position to its end. A
+    non-seekable stream (a pipe, a socket) is first copied to a temporary
+    file, stopping as soon as it exceeds the size limit, because the service
+    needs the exact size before the upload starts. Text-mode objects are
+    refused. Parameters are those of :func:`upload_attachment`.
+
+    Examples
+    --------
+    >>> with open("photo.png", "rb") as data:                       # doctest: +SKIP
+    ...     attachment_id = upload_attachment_fileobj(client, data, "photo.png")
+    """
+    config = config_argument(Config)
+    check_callback(Callback)
+    token = _service.token_arguments(ConnectionToken)
+    osutil = osutil or OSUtils()
+    name = check_name(AttachmentName)
+    _check_readable(Fileobj)
+    start = stream_position(Fileobj)
+    if start is not None:
+        end = Fileobj.seek(0, io.SEEK_END)
+        Fileobj.seek(start)
+        size = end - start
+        _check_not_empty(size, what="the file object")
+        check_size(size, config)
+        return _upload_from(
+            client, Fileobj, start=start, size=size, name=name, content_type=ContentType,
+            token=token, callback=Callback, config=config, osutil=osutil, http=http,
+        )  # fmt: skip
+    with tempfile.TemporaryFile() as spool:
+        size = _spool(Fileobj, spool, config=config)
+        _check_not_empty(size, what="the stream")
+        return _upload_from(
+            client, spool, start=0, size=size, name=name, content_type=ContentType,
+            token=token, callback=Callback, config=config, osutil=osutil, http=http,
+        )  # fmt: skip
+
+
+def _upload_from(
+    client: Any,
+    handle: BinaryIO,
+    *,
+    start: int,
+    size: int,
+    name: str,
+    content_type: Optional[str],
+    token: dict[str, str],
+    callback: Optional[ProgressCallback],
+    config: TransferConfig,
+    osutil: OSUtils,
+    http: Optional[TransferHttp],
+) -> str:
+    head = _head(handle, start=start, size=size, name=name, explicit=content_type)
+    resolved = resolve_content_type(name=name, explicit=content_type, head=head, config=config)
+    return _upload(
+        client,
+        source=_Source(handle, start=start, size=size),
+        name=name,
+        content_type=resolved,
+        token=token,
+        progress=ProgressTracker(callback),
+        config=config,
+        osutil=osutil,
+        http=http,
+    )
+
+
+def _upload(
+    client: Any,
+    *,
+    source: _Source,
+    name: str,
+    content_type: str,
+    token: dict[str, str],
+    progress: ProgressTracker,
+    config: TransferConfig,
+    osutil: OSUtils,
+    http: Optional[TransferHttp],
+) -> str:
+    started = _service.call(
+        client,
+        "StartAttachmentUpload",
+        "start_attachment_upload",
+        ContentType=content_type,
+        AttachmentSizeInBytes=source.size,
+        AttachmentName=name,
+        **token,
+    )
+    attachment_id = str(started["AttachmentId"])
+    metadata = started.get("UploadMetadata") or {}
+    url = metadata.get("Url")
+    if not url:
+        raise AttachmentValidationError(
+            "StartAttachmentUpload returned no upload URL; the attachment was not sent"
+        )
+    headers = _put_headers(metadata.get("HeadersToInclude") or {}, size=source.size)
+    transport = http or http_for_client(client)
+    _put(
+        transport,
+        url=url,
+        headers=headers,
+        source=source,
+        expiry=parse_expiry(metadata.get("UrlExpiry")),
+        progress=progress,
+        config=config,
+        osutil=osutil,
+    )
+    _service.call(
+        client,
+        "CompleteAttachmentUpload",
+        "complete_attachment_upload",
+        AttachmentIds=[attachment_id],
+        **token,
+    )
+    if config.wait_for_scan:
+        _service.wait_for_scan(
+            client, attachment_id=attachment_id, token=token, config=config, osutil=osutil
+        )
+    return attachment_id
+
+
+def _put(
+    http: TransferHttp,
+    *,
+    url: str,
+    headers: dict[str, str],
+    source: _Source,
+    expiry: Any,
+    progress: ProgressTracker,
+    config: TransferConfig,
+    osutil: OSUtils,
+) -> None:
+    timeout = http.timeout(connect=config.connect_timeout, read=config.read_timeout)
+    last_error = ""
+    for attempt in range(1, config.max_attempts + 1):
+        if seconds_left(expiry, osutil.utcnow()) <= 0:
+            raise UrlExpiredError(
+                "the upload URL expired before the upload could be sent"
+                + (f" (after {attempt - 1} failed attempt(s): {last_error})" if last_error else "")
+                + "; CompleteAttachmentUpload was not called, upload again"
+            )
+        body = source.body(chunk_size=config.chunk_size, progress=progress)
+        retry_after = None
+        try:
+            response = http.request("PUT", url, headers=headers, body=body, timeout=timeout)
+        except TRANSPORT_ERRORS as error:
+            last_error = describe_error(error)
+        else:
+            if 200 <= response.status < 300:
+                response.drain_conn()
+                response.release_conn()
+                source.check_unchanged(body)
+                return
+            answer = read_error_answer(response)
+            if answer.expired:
+                raise UrlExpiredError(
+                    f"S3 refused the upload because its URL expired ({answer.describe()}); "
+                    "CompleteAttachmentUpload was not called, upload again"
+                )
+            if not answer.retryable:
+                raise UploadRefusedError(
+                    status=answer.status, error_code=answer.code, detail=answer.message
+                )
+            last_error = answer.describe()
+            retry_after = answer.retry_after
+        progress.rewind()
+        if attempt < config.max_attempts:
+            delay = backoff_delay(attempt=attempt, config=config, retry_after=retry_after)
+            if seconds_left(expiry, osutil.utcnow()) <= delay:
+                raise UrlExpiredError(
+                    f"the upload URL expires before the next attempt (last error: {last_error}); "
+                    "CompleteAttachmentUpload was not called, upload again"
+                )
+            osutil.sleep(delay)
+    raise UploadFailedError(
+        action="the attachment upload", attempts=config.max_attempts, last_error=last_error
+    )
+
+
+class _Source:
+    """``size`` bytes of ``handle`` from offset ``start``, replayable for each attempt."""
+
+    def __init__(self, handle: BinaryIO, *, start: int, size: int) -> None:
+        self.handle = handle
+        self.start = start
+        self.size = size
+
+    def body(self, *, chunk_size: int, progress: ProgressTracker) -> _Body:
+        return _Body(self, chunk_size=chunk_size, progress=progress)
+
+    def check_unchanged(self, body: _Body) -> None:
+        if body.grew:
+            raise AttachmentFileError(
+                f"the file grew while it was being uploaded (announced {self.size} bytes); "
+                "CompleteAttachmentUpload was not called"
+            )
+
+
+class _Body:
+    """The PUT body of one attempt: exactly ``size`` bytes, counted into progress."""
+
+    def __init__(self, source: _Source, *, chunk_size: int, progress: ProgressTracker) -> None:
+        self._source = source
+        self._chunk_size = chunk_size
+        self._progress = progress
+        self.grew = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        handle = self._source.handle
+        remaining = self._source.size
+        try:
+            handle.seek(self._source.start)
+        except OSError as error:
+            raise AttachmentFileError(f"cannot rewind the file: {error}") from None
+        while remaining:
+            chunk = _read(handle, min(self._chunk_size, remaining))
+            if not chunk:
+                raise AttachmentFileError(
+                    f"the file shrank while it was being uploaded ({remaining} of "
+                    f"{self._source.size} bytes missing); CompleteAttachmentUpload was not called"
+                )
+            remaining -= len(chunk)
+            self._progress.advance(len(chunk))
+            yield chunk
+        self.grew = bool(_read(handle, 1))
+
+
+def _read(handle: BinaryIO, amount: int) -> bytes:
+    try:
+        chunk = handle.read(amount)
+    except OSError as error:
+        raise AttachmentFileError(f"cannot read the file: {error}") from None
+    if isinstance(chunk, str):
+        raise StreamNotSupportedError("the file object is in text mode; open it in binary mode")
+    return chunk or b""
+
+
+def _put_headers(to_include: dict[str, str], *, size: int) -> dict[str, str]:
+    headers = {str(key): str(value) for key, value in to_include.items()}
+    lowered = {key.lower(): key for key in headers}
+    if "content-length" in lowered:
+        announced = headers[lowered["content-length"]].strip()
+        if announced != str(size):
+            raise AttachmentValidationError(
+                f"the service signed Content-Length {announced} but the attachment is "
+                f"{size} bytes; the attachment was not sent"
+            )
+    else:
+        headers["Content-Length"] = str(size)
+    if "user-agent" not in lowered:
+        headers["User-Agent"] = USER_AGENT
+    return headers
+
+
+def _head(handle: BinaryIO, *, start: int, size: int, name: str, explicit: Optional[str]) -> bytes:
+    if explicit is not None:
+        return b""
+    handle.seek(start)
+    head = _read(handle, min(SNIFF_BYTES, size))
+    handle.seek(start)
+    return head
+
+
+def _spool(stream: BinaryIO, spool: BinaryIO, *, config: TransferConfig) -> int:
+    size = 0
+    while True:
+        chunk = _read(stream, config.chunk_size)
+        if not chunk:
+            return size
+        size += len(chunk)
+        if size > config.max_size_bytes:
+            raise AttachmentTooLargeError(size=None, limit=config.max_size_bytes)
+        spool.write(chunk)
+
+
+def _check_readable(fileobj: object) -> None:
+    if isinstance(fileobj, io.TextIOBase):
+        raise StreamNotSupportedError("the file object is in text mode; open it in binary mode")
+    if not callable(getattr(fileobj, "read", None)):
+        raise StreamNotSupportedError(
+            f"Fileobj must be a readable binary file object, got {type(fileobj).__name__}"
+        )
+    readable = getattr(fileobj, "readable", None)
+    if callable(readable) and not readable():
+        raise StreamNotSupportedError("the file object is not open for reading")
+
+
+def _check_not_empty(size: int, *, what: str) -> None:
+    if size <= 0:
+        raise AttachmentFileError(
+            f"{what} is empty; the service accepts attachments of 1 byte or more"
+        )
