@@ -1,0 +1,270 @@
+"""The :class:`Emulator`: a local Amazon Connect chat service with a Python control API."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Optional
+
+from boto3_connectparticipant_ext.emulator._control import Controller
+from boto3_connectparticipant_ext.emulator._faults import Fault, FaultRule
+from boto3_connectparticipant_ext.emulator._records import RecordedFrame, RecordedRequest
+from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
+from boto3_connectparticipant_ext.emulator.errors import (
+    EmulatorConfigError,
+    EmulatorNotRunningError,
+)
+
+
+class Emulator:
+    """Amazon Connect chat on ``127.0.0.1``: participant API, Connect admin API, websocket.
+
+    Serves from a background thread; ``endpoint_url`` is known once started.
+    Stock ``boto3.client("connect", ...)`` and ``boto3.client("connectparticipant", ...)``
+    work against ``endpoint_url`` unchanged. Nothing is left on disk after :meth:`stop`.
+
+    Examples
+    --------
+    >>> import boto3, botocore
+    >>> from botocore.config import Config
+    >>> with Emulator() as emu:
+    ...     chat = emu.start_chat(display_name="Customer")
+    ...     client = boto3.client("connectparticipant", region_name=emu.region,
+    ...         endpoint_url=emu.endpoint_url,
+    ...         config=Config(signature_version=botocore.UNSIGNED))
+    ...     connection = client.create_participant_connection(
+    ...         ParticipantToken=chat["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"])
+    ...     token = connection["ConnectionCredentials"]["ConnectionToken"]
+    ...     _ = client.send_message(ConnectionToken=token, ContentType="text/plain", Content="hi")
+    ...     [item.get("Content") for item in emu.transcript(chat["ContactId"])][-1]
+    'hi'
+    """
+
+    def __init__(
+        self,
+        *,
+        config: Optional[EmulatorConfig] = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if config is not None and not isinstance(config, EmulatorConfig):
+            raise EmulatorConfigError("config must be an EmulatorConfig")
+        self.config = config if config is not None else EmulatorConfig()
+        self._host = host
+        self._port = port
+        self._server: Any = None
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def start(self) -> Emulator:
+        """Bind, start serving in a background thread, and return ``self``."""
+        if self._server is not None:
+            return self
+        from boto3_connectparticipant_ext.emulator._server import EmulatorServer
+
+        server = EmulatorServer(self.config, host=self._host, port=self._port)
+        server.start()
+        self._server = server
+        return self
+
+    def stop(self) -> None:
+        """Close every socket, stop serving and delete stored attachments. Idempotent."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = f"endpoint_url={self.endpoint_url!r}" if self._server else "stopped"
+        return f"Emulator({state})"
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None and bool(self._server.running)
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        server = self._server
+        if server is None:
+            raise EmulatorNotRunningError("the emulator is not running; call start() first")
+        controller: Controller = server.controller
+        action = getattr(controller, method)
+        return server.call(lambda: action(*args, **kwargs))
+
+    # -- where it is ---------------------------------------------------------------
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://127.0.0.1:PORT``: the one URL for every API, the websocket and the store."""
+        if self._server is None:
+            raise EmulatorNotRunningError("the emulator is not running; call start() first")
+        return str(self._server.endpoint_url)
+
+    @property
+    def region(self) -> str:
+        return self.config.region
+
+    @property
+    def instance_id(self) -> str:
+        """The Connect instance StartChatContact accepts."""
+        return self.config.instance_id
+
+    @property
+    def contact_flow_id(self) -> str:
+        """The contact flow StartChatContact accepts."""
+        return self.config.contact_flow_id
+
+    # -- driving chats ------------------------------------------------------------
+
+    def start_chat(
+        self,
+        *,
+        display_name: str = "Customer",
+        initial_message: Optional[str] = None,
+        attributes: Optional[dict[str, str]] = None,
+    ) -> dict[str, Any]:
+        """Start a chat like StartChatContact.
+
+        Returns ``{"ContactId", "ParticipantId", "ParticipantToken"}``.
+        """
+        result: dict[str, Any] = self._call(
+            "start_chat",
+            display_name=display_name,
+            initial_message=initial_message,
+            attributes=attributes,
+        )
+        return result
+
+    def add_participant(
+        self, contact_id: str, *, role: str = "AGENT", display_name: Optional[str] = None
+    ) -> dict[str, Any]:
+        """Add a participant who joins at once (``AGENT``, ``CUSTOM_BOT``, ``SUPERVISOR``).
+
+        Returns ``{"ParticipantId", "ParticipantToken"}``.
+        """
+        result: dict[str, Any] = self._call(
+            "add_participant", contact_id, role=role, display_name=display_name
+        )
+        return result
+
+    def send_message(
+        self,
+        contact_id: str,
+        participant_id: str,
+        content: str,
+        *,
+        content_type: str = "text/plain",
+    ) -> str:
+        """Post a message as ``participant_id`` (no connection needed); return its Id."""
+        return str(
+            self._call(
+                "send_message", contact_id, participant_id, content, content_type=content_type
+            )
+        )
+
+    def send_event(
+        self,
+        contact_id: str,
+        participant_id: str,
+        content_type: str,
+        content: Optional[str] = None,
+    ) -> str:
+        """Post an event (typing, delivered/read receipt) as ``participant_id``; return its Id."""
+        return str(self._call("send_event", contact_id, participant_id, content_type, content))
+
+    def disconnect_participant(self, contact_id: str, participant_id: str) -> None:
+        """Make a participant leave, like their DisconnectParticipant call."""
+        self._call("disconnect_participant", contact_id, participant_id)
+
+    def end_contact(self, contact_id: str) -> None:
+        """End the chat like StopContact: ``chat.ended``, then writes are AccessDenied."""
+        self._call("end_contact", contact_id)
+
+    def start_authentication(self, contact_id: str) -> str:
+        """Open a customer authentication session (``authentication.initiated``); return its id."""
+        return str(self._call("start_authentication", contact_id))
+
+    def register_view(self, view_token: str, view: dict[str, Any]) -> None:
+        """Make DescribeView answer ``{"View": view}`` for ``view_token``."""
+        self._call("register_view", view_token, view)
+
+    # -- reading --------------------------------------------------------------------
+
+    def transcript(self, contact_id: str) -> list[dict[str, Any]]:
+        """Every kept transcript item of the contact, oldest first."""
+        result: list[dict[str, Any]] = self._call("transcript", contact_id)
+        return result
+
+    def participants(self, contact_id: str) -> list[dict[str, Any]]:
+        """The contact's participants with their state (active, connected, open sockets)."""
+        result: list[dict[str, Any]] = self._call("participants", contact_id)
+        return result
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every HTTP request answered so far (control API excluded), oldest first."""
+        result: list[RecordedRequest] = self._call("requests")
+        return result
+
+    @property
+    def frames(self) -> list[RecordedFrame]:
+        """Every websocket frame so far, both directions, oldest first."""
+        result: list[RecordedFrame] = self._call("frames")
+        return result
+
+    def clear_records(self) -> None:
+        self._call("clear_records")
+
+    # -- faults ------------------------------------------------------------------------
+
+    def inject_fault(
+        self,
+        kind: Fault,
+        *,
+        operation: Optional[str] = None,
+        participant_id: Optional[str] = None,
+        count: Optional[int] = 1,
+        seconds: float = 0.0,
+    ) -> FaultRule:
+        """Make the next ``count`` matching requests or frames fail (``count=None``: until cleared).
+
+        ``operation`` names a participant or Connect operation, or ``"PutObject"`` /
+        ``"GetObject"`` for the attachment store; ``None`` means every participant
+        operation (every download for ``TRUNCATE_DOWNLOAD``). ``participant_id``
+        narrows a fault to one participant. ``DROP_WEBSOCKET`` aborts open sockets
+        at once (the next to open when none is), ``EXPIRE_TOKEN`` expires
+        ConnectionTokens at once.
+
+        Examples
+        --------
+        >>> with Emulator() as emu:
+        ...     rule = emu.inject_fault(Fault.THROTTLE, operation="SendMessage", count=2)
+        ...     rule.remaining
+        2
+        """
+        if not isinstance(kind, Fault):
+            try:
+                kind = Fault(kind)
+            except ValueError:
+                raise EmulatorConfigError(f"unknown fault kind {kind!r}") from None
+        rule: FaultRule = self._call(
+            "inject_fault",
+            kind,
+            operation=operation,
+            participant_id=participant_id,
+            count=count,
+            seconds=seconds,
+        )
+        return rule
+
+    def clear_faults(self) -> None:
+        """Forget every pending fault."""
+        self._call("clear_faults")

@@ -1,0 +1,326 @@
+"""The aiohttp application and the background thread that serves it.
+
+One endpoint answers everything: the participant API, the Connect admin API,
+the chat websocket (``/connect/websocket``), the attachment store
+(``/_store/...``) and the control API (``/_emulator/...``). The socket is bound
+before the thread starts, so the URL is known as soon as :meth:`start` returns.
+
+Examples
+--------
+>>> from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
+>>> server = EmulatorServer(EmulatorConfig())      # doctest: +SKIP
+>>> server.start(); server.endpoint_url            # doctest: +SKIP
+'http://127.0.0.1:41234'
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
+
+from boto3_connectparticipant_ext.emulator import _connect_api, _participant_api
+from boto3_connectparticipant_ext.emulator._control import Controller
+from boto3_connectparticipant_ext.emulator._faults import FaultRegistry
+from boto3_connectparticipant_ext.emulator._http_api import ApiDispatcher, Reset, error_response
+from boto3_connectparticipant_ext.emulator._records import RecordedRequest, Recorder
+from boto3_connectparticipant_ext.emulator._service_errors import (
+    ServiceError,
+    missing_authentication_token,
+)
+from boto3_connectparticipant_ext.emulator._state import ChatState
+from boto3_connectparticipant_ext.emulator._store import (
+    STORE_PREFIX,
+    LocalObjectStore,
+    ObjectStore,
+    S3ObjectStore,
+)
+from boto3_connectparticipant_ext.emulator._validation import RouteTable
+from boto3_connectparticipant_ext.emulator._websocket import WEBSOCKET_PATH, WebsocketHub
+from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
+from boto3_connectparticipant_ext.emulator.errors import (
+    EmulatorNotRunningError,
+    EmulatorStartError,
+)
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+CONTROL_PREFIX = "/_emulator/"
+_T = TypeVar("_T")
+_CALL_TIMEOUT = 30.0
+
+
+class EmulatorServer:
+    """The emulator's event loop thread, HTTP server and service state."""
+
+    def __init__(self, config: EmulatorConfig, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config
+        self._host = host
+        self._port = port
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._thread: Optional[threading.Thread] = None
+        self._runner: Any = None
+        self.endpoint_url = ""
+        self.controller: Optional[Controller] = None
+        self._store: Optional[ObjectStore] = None
+        self._local_store: Optional[LocalObjectStore] = None
+        self._hub: Optional[WebsocketHub] = None
+        self._dispatcher: Optional[ApiDispatcher] = None
+        self._control_http: Any = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        try:
+            from aiohttp import web
+        except ImportError as error:  # pragma: no cover - depends on the installation
+            raise EmulatorStartError(
+                "the emulator needs aiohttp: pip install 'boto3-connectparticipant-ext[emulator]'"
+            ) from error
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((self._host, self._port))
+            listener.listen(512)
+            listener.setblocking(False)
+        except OSError as error:
+            listener.close()
+            raise EmulatorStartError(
+                f"cannot listen on {self._host}:{self._port}: {error}"
+            ) from None
+        bound_host, bound_port = listener.getsockname()[:2]
+        self.endpoint_url = f"http://{bound_host}:{bound_port}"
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._build(loop)
+        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def serve() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self._serve(web, listener))
+            except BaseException as error:
+                ready.set_exception(error)
+                loop.close()
+                return
+            ready.set_result(None)
+            loop.run_forever()
+            loop.run_until_complete(self._shutdown())
+            loop.close()
+
+        self._thread = threading.Thread(target=serve, name="connect-chat-emulator", daemon=True)
+        self._thread.start()
+        try:
+            ready.result(timeout=_CALL_TIMEOUT)
+        except Exception as error:
+            listener.close()
+            self._close_store()
+            raise EmulatorStartError(f"the emulator failed to start: {error}") from None
+
+    def _build(self, loop: asyncio.AbstractEventLoop) -> None:
+        from boto3_connectparticipant_ext.emulator._control_http import ControlHttpApi
+
+        def schedule(delay: float, action: Callable[[], None]) -> None:
+            loop.call_later(delay, action)
+
+        state = ChatState(self.config, schedule=schedule)
+        recorder = Recorder(
+            max_requests=self.config.max_recorded_requests,
+            max_frames=self.config.max_recorded_frames,
+        )
+        faults = FaultRegistry()
+        self._hub = WebsocketHub(state, recorder, faults)
+        if self.config.s3_endpoint_url:
+            self._store = S3ObjectStore(
+                endpoint_url=self.config.s3_endpoint_url,
+                bucket=self.config.s3_bucket,
+                region=self.config.region,
+            )
+        else:
+            self._local_store = LocalObjectStore(
+                base_url=self.endpoint_url, bucket=self.config.s3_bucket, region=self.config.region
+            )
+            self._store = self._local_store
+        websocket_url = "ws://" + self.endpoint_url.split("://", 1)[1] + WEBSOCKET_PATH
+        self._dispatcher = ApiDispatcher(
+            routes=RouteTable.for_services(),
+            faults=faults,
+            participant_context=_participant_api.ParticipantContext(
+                state=state,
+                store=self._store,
+                base_url=self.endpoint_url,
+                websocket_url=websocket_url,
+                token_secret=secrets.token_bytes(32),
+            ),
+            connect_context=_connect_api.ConnectContext(state=state),
+        )
+        self.controller = Controller(state, recorder, faults, hub=self._hub)
+        self._control_http = ControlHttpApi(self.controller, self.config)
+
+    async def _serve(self, web: Any, listener: socket.socket) -> None:
+        app = web.Application(client_max_size=self.config.max_request_bytes)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.SockSite(self._runner, listener, shutdown_timeout=1.0)
+        await site.start()
+
+    async def _shutdown(self) -> None:
+        if self._hub is not None:
+            await self._hub.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def stop(self) -> None:
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is not None and thread is not None and thread.is_alive():
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=_CALL_TIMEOUT)
+        self._close_store()
+
+    def _close_store(self) -> None:
+        store, self._store, self._local_store = self._store, None, None
+        if store is not None:
+            store.close()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def call(self, action: Callable[[], _T]) -> _T:
+        """Run ``action`` on the loop thread and return its result (or raise its error)."""
+        loop = self._loop
+        if loop is None or not self.running:
+            raise EmulatorNotRunningError("the emulator is not running; call start() first")
+        if threading.current_thread() is self._thread:
+            return action()
+        done: concurrent.futures.Future[_T] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                done.set_result(action())
+            except BaseException as error:
+                done.set_exception(error)
+
+        loop.call_soon_threadsafe(run)
+        return done.result(timeout=_CALL_TIMEOUT)
+
+    # -- requests --------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        raw_path = request.rel_url.raw_path
+        if raw_path.startswith(CONTROL_PREFIX):
+            response: web.StreamResponse = await self._control_http.handle(request)
+            return response
+        if raw_path == WEBSOCKET_PATH:
+            self._record(request, "WebsocketConnect", 0, 101)
+            return await self._require_hub().handle(request)
+        if raw_path.startswith(STORE_PREFIX) and self._local_store is not None:
+            return await self._handle_store(request)
+        return await self._handle_api(request)
+
+    def _require_hub(self) -> WebsocketHub:
+        assert self._hub is not None
+        return self._hub
+
+    async def _handle_store(self, request: web.Request) -> web.StreamResponse:
+        from aiohttp import web
+
+        from boto3_connectparticipant_ext.emulator._store_http import OPERATIONS, handle_store
+
+        assert self._local_store is not None and self.controller is not None
+        operation = OPERATIONS.get(request.method, request.method)
+        fault = self.controller.faults.take_http(operation, participant_operation=False)
+        if fault is not None and fault.kind.value == "LATENCY":
+            await asyncio.sleep(fault.seconds)
+        response = await handle_store(request, self._local_store, fault)
+        size = request.content_length or 0
+        if response is None:
+            self._record(request, operation, size, None)
+            _abort(request)
+            return web.Response()
+        self._record(request, operation, size, response.status)
+        return response
+
+    async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        from aiohttp import web
+
+        assert self._dispatcher is not None
+        found = self._dispatcher.route_of(request.method, request.rel_url.raw_path)
+        if found is None:
+            self._record(request, None, request.content_length or 0, 403)
+            await _discard_body(request, self.config.max_request_bytes)
+            return error_response(missing_authentication_token())
+        route, labels = found
+        try:
+            body = await _read_body(request, self.config.max_request_bytes)
+        except ServiceError as error:
+            self._record(request, route.name, request.content_length or 0, error.status)
+            response = error_response(error)
+            response.force_close()
+            return response
+        try:
+            answer = await self._dispatcher.answer(request, route, labels, body)
+        except Reset:
+            self._record(request, route.name, len(body), None)
+            return web.Response()
+        self._record(request, route.name, len(body), answer.status)
+        return answer
+
+    def _record(
+        self, request: web.Request, operation: Optional[str], body_size: int, status: Optional[int]
+    ) -> None:
+        assert self.controller is not None
+        self.controller.recorder.requests.append(
+            RecordedRequest(
+                method=request.method,
+                path=request.rel_url.raw_path,
+                operation=operation,
+                headers=dict(request.headers),
+                body_size=body_size,
+                status=status,
+                query_keys=tuple(request.rel_url.query.keys()),
+                time=time.time(),
+            )
+        )
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes:
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise ServiceError(
+            "RequestEntityTooLargeException", "Request Too Long", message_key="message"
+        )
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in request.content.iter_any():
+        total += len(chunk)
+        if total > limit:
+            raise ServiceError(
+                "RequestEntityTooLargeException", "Request Too Long", message_key="message"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _discard_body(request: web.Request, limit: int) -> None:
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        return
+    try:
+        await _read_body(request, limit)
+    except ServiceError:
+        return
+
+
+def _abort(request: web.Request) -> None:
+    transport = request.transport
+    if transport is not None:
+        transport.abort()

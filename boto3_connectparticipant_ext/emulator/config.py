@@ -1,0 +1,181 @@
+"""The emulator's settings: lifetimes, limits, attachment rules.
+
+An :class:`EmulatorConfig` is live: the running emulator reads it on every
+request, so changing a field changes the behaviour of later requests.
+
+Examples
+--------
+>>> config = EmulatorConfig(connection_token_ttl=60, scan_delay=0.5)
+>>> config.attachment_max_bytes
+20971520
+>>> "pdf" in config.allowed_attachment_extensions
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from typing import Any, Optional
+
+from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
+
+#: The attachment types the service allows by default (Amazon Connect admin guide).
+DEFAULT_ATTACHMENT_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        "csv",
+        "doc",
+        "docx",
+        "heic",
+        "jfif",
+        "jpeg",
+        "jpg",
+        "mov",
+        "mp4",
+        "pdf",
+        "png",
+        "ppt",
+        "pptx",
+        "rtf",
+        "txt",
+        "wav",
+        "xls",
+        "xlsx",
+    }
+)
+
+#: Longest ``Content`` per message content type, from the SendMessage API reference.
+DEFAULT_MESSAGE_CONTENT_LIMITS: dict[str, int] = {
+    "text/plain": 1024,
+    "text/markdown": 1024,
+    "application/json": 12000,
+    "application/vnd.amazonaws.connect.message.interactive": 12288,
+    "application/vnd.amazonaws.connect.message.interactive.response": 12288,
+}
+
+ScanRule = Callable[[str, int], str]
+
+
+def approve_everything(name: str, size: int) -> str:
+    """The default scan rule: every attachment is ``APPROVED``."""
+    del name, size
+    return "APPROVED"
+
+
+# Keyword-only where the language allows it (3.10+); 3.9 still gets named use in all docs.
+_KEYWORD_ONLY: dict[str, Any] = {"kw_only": True} if sys.version_info >= (3, 10) else {}
+
+
+@dataclasses.dataclass(**_KEYWORD_ONLY)
+class EmulatorConfig:
+    """Settings of an :class:`~boto3_connectparticipant_ext.emulator.Emulator`.
+
+    Durations are in seconds. Defaults follow the service's documented values.
+
+    Examples
+    --------
+    >>> def reject_exe(name: str, size: int) -> str:
+    ...     return "REJECTED" if name.endswith(".exe") else "APPROVED"
+    >>> config = EmulatorConfig(scan_rule=reject_exe, attachments_per_contact=3)
+    >>> config.scan_rule("virus.exe", 10)
+    'REJECTED'
+    """
+
+    connection_token_ttl: float = 86400.0
+    """Lifetime of a ConnectionToken (``ConnectionCredentials.Expiry``)."""
+    websocket_connection_expiry: float = 100.0
+    """Time within which a websocket URL must be opened (``Websocket.ConnectionExpiry``)."""
+    websocket_max_age: Optional[float] = None
+    """Close open sockets (code 1001) after this age; ``None`` keeps them open."""
+    participant_token_ttl: float = 1500 * 60.0
+    """Lifetime reported for ParticipantTokens (CreateParticipant's ``Expiry``)."""
+    attachment_max_bytes: int = 20 * 1024 * 1024
+    allowed_attachment_extensions: frozenset[str] = DEFAULT_ATTACHMENT_EXTENSIONS
+    attachments_per_contact: Optional[int] = 100
+    """Attachments a contact may start; the next is ServiceQuotaExceeded (402)."""
+    upload_url_ttl: float = 300.0
+    """Lifetime of the presigned upload URL (``UploadMetadata.UrlExpiry``)."""
+    scan_delay: float = 0.0
+    """Seconds an attachment stays ``IN_PROGRESS`` after CompleteAttachmentUpload."""
+    scan_rule: ScanRule = approve_everything
+    """``scan_rule(name, size)`` gives ``"APPROVED"`` or ``"REJECTED"``."""
+    s3_endpoint_url: Optional[str] = None
+    """Hand out presigned URLs of this S3-compatible server (moto) instead of our own."""
+    s3_bucket: str = "connect-emulator-attachments"
+    max_request_bytes: int = 1024 * 1024
+    """Largest API request body; larger gets 413 like API Gateway."""
+    message_content_limits: dict[str, int] = dataclasses.field(
+        default_factory=lambda: dict(DEFAULT_MESSAGE_CONTENT_LIMITS)
+    )
+    """Allowed SendMessage content types and their longest ``Content``."""
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    instance_id: str = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+    contact_flow_id: str = "ffffffff-1111-4222-8333-444444444444"
+    max_recorded_requests: int = 100_000
+    max_recorded_frames: int = 100_000
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise :class:`EmulatorConfigError` for values the emulator cannot honour."""
+        positive = {
+            "connection_token_ttl": self.connection_token_ttl,
+            "websocket_connection_expiry": self.websocket_connection_expiry,
+            "participant_token_ttl": self.participant_token_ttl,
+            "upload_url_ttl": self.upload_url_ttl,
+            "attachment_max_bytes": self.attachment_max_bytes,
+            "max_request_bytes": self.max_request_bytes,
+        }
+        for name, value in positive.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise EmulatorConfigError(f"{name} must be a positive number, got {value!r}")
+        if self.websocket_max_age is not None and self.websocket_max_age <= 0:
+            raise EmulatorConfigError("websocket_max_age must be positive or None")
+        if self.scan_delay < 0:
+            raise EmulatorConfigError("scan_delay must not be negative")
+        if self.attachments_per_contact is not None and self.attachments_per_contact < 0:
+            raise EmulatorConfigError("attachments_per_contact must not be negative")
+        if not callable(self.scan_rule):
+            raise EmulatorConfigError("scan_rule must be callable(name, size) -> status")
+        self.allowed_attachment_extensions = frozenset(
+            extension.lower().lstrip(".") for extension in self.allowed_attachment_extensions
+        )
+
+    def update(self, **changes: Any) -> None:
+        """Change several fields at once, validated together.
+
+        Examples
+        --------
+        >>> config = EmulatorConfig()
+        >>> config.update(scan_delay=1.0, upload_url_ttl=5)
+        >>> config.upload_url_ttl
+        5
+        """
+        known = {field.name for field in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise EmulatorConfigError(f"unknown EmulatorConfig fields: {', '.join(unknown)}")
+        previous = {name: getattr(self, name) for name in changes}
+        for name, value in changes.items():
+            setattr(self, name, value)
+        try:
+            self.validate()
+        except EmulatorConfigError:
+            for name, value in previous.items():
+                setattr(self, name, value)
+            raise
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON-representable fields (for the HTTP control API)."""
+        result: dict[str, Any] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if callable(value):
+                continue
+            if isinstance(value, frozenset):
+                value = sorted(value)
+            result[field.name] = value
+        return result
