@@ -1,0 +1,144 @@
+"""TransferConfig validation, progress reporting, and the HTTP settings read from a client."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import botocore.session
+import pytest
+from botocore.config import Config
+
+from boto3_connectparticipant_ext.transfer import ProgressBar, TransferConfig, TransferConfigError
+from boto3_connectparticipant_ext.transfer._http import (
+    TransferHttp,
+    describe_error,
+    http_for_client,
+    settings_from_client,
+)
+from boto3_connectparticipant_ext.transfer.progress import ProgressTracker
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"chunk_size": 10},
+        {"chunk_size": 1.5},
+        {"max_attempts": 0},
+        {"max_attempts": True},
+        {"max_size_bytes": 0},
+        {"allowed_extensions": "pdf"},
+        {"allowed_extensions": []},
+        {"allowed_extensions": ["", "pdf"]},
+        {"connect_timeout": -1},
+        {"read_timeout": float("nan")},
+        {"scan_timeout": 0},
+        {"wait_for_scan": "yes"},
+        {"url_expiry_seconds": 301},
+    ],
+)
+def test_invalid_config_is_a_typed_error(changes: dict[str, object]) -> None:
+    with pytest.raises(TransferConfigError):
+        TransferConfig(**changes)  # type: ignore[arg-type]
+
+
+def test_config_is_keyword_only_immutable_and_normalised() -> None:
+    with pytest.raises(TypeError):
+        TransferConfig(1024)  # type: ignore[misc]
+    config = TransferConfig(allowed_extensions=[".PDF", "Png"], max_size_bytes=100 * 1024 * 1024)
+    assert config.allowed_extensions == {"pdf", "png"}
+    with pytest.raises(AttributeError):
+        config.max_attempts = 3  # type: ignore[misc]
+    assert config.replace(max_attempts=2) == TransferConfig(
+        allowed_extensions={"pdf", "png"}, max_size_bytes=100 * 1024 * 1024, max_attempts=2
+    )
+    assert TransferConfig().max_size_bytes == 20 * 1024 * 1024
+
+
+def test_tracker_rewinds_the_current_attempt_only() -> None:
+    amounts: list[int] = []
+    tracker = ProgressTracker(amounts.append)
+    tracker.advance(10)
+    tracker.advance(5)
+    tracker.rewind()
+    tracker.rewind()
+    tracker.advance(7)
+    assert amounts == [10, 5, -15, 7]
+    ProgressTracker(None).advance(3)
+
+
+def test_progress_bar_is_thread_safe_and_ends_at_the_total() -> None:
+    out = io.StringIO()
+    bar = ProgressBar(total=8000, label="x", stream=out)
+    threads = [threading.Thread(target=lambda: [bar(1) for _ in range(1000)]) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    bar(-8000)
+    bar(8000)
+    bar.close()
+    assert bar.transferred == 8000
+    assert out.getvalue().rstrip().endswith("100% 7.8 KiB/7.8 KiB")
+
+
+def _client(**kwargs: object) -> object:
+    session = botocore.session.get_session()
+    return session.create_client(
+        "s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b", **kwargs
+    )
+
+
+def test_settings_follow_the_client_guard_on_private_verify(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Guard: botocore keeps the resolved verify value on client._endpoint.http_session._verify.
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    assert settings_from_client(_client()).verify is True
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/env/bundle.pem")
+    assert settings_from_client(_client()).verify == "/env/bundle.pem"
+    assert settings_from_client(_client(verify=False)).verify is False
+    assert (
+        settings_from_client(_client(verify="/etc/ssl/bundle.pem")).verify == "/etc/ssl/bundle.pem"
+    )
+
+
+def test_settings_carry_proxies_timeouts_and_certificates() -> None:
+    config = Config(
+        proxies={"https": "http://user:pw@proxy.local:3128"},
+        proxies_config={"proxy_use_forwarding_for_https": True},
+        connect_timeout=3,
+        read_timeout=7,
+        client_cert=("/c.pem", "/k.pem"),
+        max_pool_connections=4,
+    )
+    settings = settings_from_client(_client(config=config))
+    assert settings.proxies == {"https": "http://user:pw@proxy.local:3128"}
+    assert (settings.connect_timeout, settings.read_timeout) == (3.0, 7.0)
+    assert settings.client_cert == ("/c.pem", "/k.pem")
+    assert settings.max_pool_connections == 4
+    assert "pw" not in repr(settings)
+    http = TransferHttp(settings)
+    assert http.proxy_for("https://bucket.s3.amazonaws.com/k") == "http://user:pw@proxy.local:3128"
+    assert http.proxy_for("http://bucket.s3.amazonaws.com/k") is None
+    timeout = http.timeout(connect=None, read=1.5)
+    assert (timeout.connect_timeout, timeout.read_timeout) == (3.0, 1.5)
+
+
+def test_environment_proxies_are_evaluated_per_target(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.corp:8080")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    http = TransferHttp(settings_from_client(_client()))
+    assert http.proxy_for("https://bucket.s3.amazonaws.com/k") == "http://proxy.corp:8080"
+    assert http.proxy_for("https://files.internal.example/k") is None
+
+
+def test_one_pool_per_client() -> None:
+    client = _client()
+    assert http_for_client(client) is http_for_client(client)
+    assert http_for_client(client) is not http_for_client(_client())
+
+
+def test_error_descriptions_carry_no_url_query() -> None:
+    text = describe_error(OSError("failed GET https://b/k?X-Amz-Signature=s3cr3t&X-Amz-Date=1"))
+    assert "s3cr3t" not in text and "X-Amz-Date" not in text and text.startswith("OSError")
