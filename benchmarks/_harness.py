@@ -205,6 +205,23 @@ def parse_goal(goal: str) -> Optional[Goal]:
     return Goal(operator, float(match.group(1)), match.group(2) or "x")
 
 
+def paired_ratios(ours: Sample, reference: Sample) -> Sample:
+    """Per-round ``ours / reference`` of two samples taken by the same :func:`alternate` call.
+
+    Runs of one round happen next to each other, so a slow spell of a shared
+    machine hits both; the median of these ratios is steadier than the ratio of
+    the two medians.
+
+    Examples
+    --------
+    >>> paired_ratios(Sample.of([1.0, 4.0]), Sample.of([2.0, 4.0])).values
+    [0.5, 1.0]
+    """
+    if len(ours.values) != len(reference.values):
+        raise ValueError("paired samples need the same number of runs")
+    return Sample.of([a / b if b else float("inf") for a, b in zip(ours.values, reference.values)])
+
+
 def ratio_row(
     *,
     target: str,
@@ -214,11 +231,13 @@ def ratio_row(
     unit: str,
     goal: str,
     note: str = "",
+    paired: bool = False,
 ) -> Row:
     """Build a :class:`Row` whose verdict is ``ours / reference`` against ``goal``.
 
     ``goal`` must be a ratio goal (``"<= 1.03x"``, ``">= 0.9x"``) or report-only
-    text (``"report"``), which always passes.
+    text (``"report"``), which always passes. With ``paired=True`` (both samples
+    from one :func:`alternate` call) the ratio is the median of per-round ratios.
 
     Examples
     --------
@@ -227,12 +246,20 @@ def ratio_row(
     >>> (row.ratio, row.passed)
     (0.5, True)
     """
-    ratio = ours.median / reference.median if reference.median else float("inf")
     parsed = parse_goal(goal)
     if parsed is not None and not parsed.on_ratio:
         raise ValueError(f"ratio_row needs a ratio goal such as '<= 1.03x', got {goal!r}")
-    passed = True if parsed is None else parsed.met_by(ratio)
     spread = f"ours {ours.spread_text()}; ref {reference.spread_text()}"
+    if paired:
+        per_round = paired_ratios(ours, reference)
+        ratio = per_round.median
+        spread = (
+            f"median of {len(per_round.values)} per-round ratios, "
+            f"IQR {per_round.low:.3f}-{per_round.high:.3f}; " + spread
+        )
+    else:
+        ratio = ours.median / reference.median if reference.median else float("inf")
+    passed = True if parsed is None else parsed.met_by(ratio)
     return Row(
         target=target,
         ours=ours.median,

@@ -78,10 +78,10 @@ FULL = Sizes(
     import_rounds=30,
     creation_stock_rounds=3,
     creation_extra_rounds=12,
-    latency_rounds=25,
-    latency_calls=150,
-    threaded_rounds=12,
-    threaded_calls=320,
+    latency_rounds=60,
+    latency_calls=60,
+    threaded_rounds=30,
+    threaded_calls=192,
 )
 QUICK = Sizes(
     import_rounds=3,
@@ -276,6 +276,7 @@ def bench_creation(sizes: Sizes, empty_dir: Path) -> list[Row]:
         unit="s",
         goal="report",
         note="what the same creation costs when the caller writes the UNSIGNED config by hand",
+        paired=True,
     )
     return [creation, unsigned_row]
 
@@ -549,6 +550,7 @@ def bench_latency(sizes: Sizes) -> list[Row]:
                         unit=unit,
                         goal=LATENCY_GOAL,
                         note=note,
+                        paired=True,
                     )
                 )
                 rows.append(
@@ -560,6 +562,7 @@ def bench_latency(sizes: Sizes) -> list[Row]:
                         unit=unit,
                         goal="< 1x",
                         note=note,
+                        paired=True,
                     )
                 )
                 if "urllib3" in samples:
@@ -572,6 +575,7 @@ def bench_latency(sizes: Sizes) -> list[Row]:
                             unit=unit,
                             goal="report",
                             note=note,
+                            paired=True,
                         )
                     )
     return rows

@@ -77,6 +77,25 @@ def test_ratio_row_judges_the_ratio_in_the_goal_direction(harness: ModuleType) -
     assert row.ratio == 2.0 and row.ours == 2.0 and row.reference == 1.0
 
 
+def test_paired_ratio_is_the_median_of_per_round_ratios(harness: ModuleType) -> None:
+    # Round 2 ran during a slow spell that hit both contenders alike.
+    ours = harness.Sample.of([1.0, 10.0, 1.0])
+    reference = harness.Sample.of([1.0, 10.0, 2.0])
+    row = harness.ratio_row(
+        target="t",
+        ours=ours,
+        reference_name="r",
+        reference=reference,
+        unit="s",
+        goal="<= 1.03x",
+        paired=True,
+    )
+    assert row.ratio == 1.0 and row.passed
+    assert "median of 3 per-round ratios" in row.spread
+    with pytest.raises(ValueError, match="same number"):
+        harness.paired_ratios(harness.Sample.of([1.0]), reference)
+
+
 def test_ratio_row_report_only_always_passes(harness: ModuleType) -> None:
     row = harness.ratio_row(
         target="t",
