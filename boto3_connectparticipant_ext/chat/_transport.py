@@ -1,0 +1,134 @@
+"""Websocket transport on top of the ``websockets`` library (the ``chat`` extra).
+
+The engine only sees :class:`Socket`: send text, receive text, close. Tests
+replace :func:`open_websocket` with an in-memory connector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from typing import Any, Callable, Protocol
+
+from ..redact import redact_text
+from .errors import ChatConnectionError, MissingDependencyError
+
+# websockets logs the request line (path and query) at DEBUG; the query of a
+# participant websocket URL is a credential, so its records pass a redactor.
+_WEBSOCKET_LOGGER = logging.getLogger("boto3_connectparticipant_ext.chat.websocket")
+
+
+class _RedactFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: logging reports it, we keep quiet
+            return True
+        cleaned = redact_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_WEBSOCKET_LOGGER.addFilter(_RedactFilter())
+
+
+class SocketClosed(Exception):
+    """The socket is closed (by either side); ``reason`` is redacted text."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Socket(Protocol):
+    """What the engine needs from a websocket."""
+
+    async def send(self, text: str) -> None: ...
+
+    async def recv(self) -> str:
+        """Next text frame; raises :class:`SocketClosed` once closed."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+Connector = Callable[[str, float], Awaitable[Socket]]
+
+
+def _load_connect() -> tuple[Callable[..., Any], type[BaseException]]:
+    try:
+        from websockets.exceptions import ConnectionClosed
+    except ImportError:
+        raise MissingDependencyError(
+            "chat sessions need the 'websockets' library: "
+            "pip install 'boto3-connectparticipant-ext[chat]'"
+        ) from None
+    try:
+        from websockets.asyncio.client import connect
+    except ImportError:  # websockets < 13: the legacy asyncio client has the same surface
+        from websockets.client import connect  # type: ignore[no-redef,attr-defined,unused-ignore]
+    return connect, ConnectionClosed
+
+
+class _WebsocketsSocket:
+    def __init__(self, connection: Any, closed_error: type[BaseException]) -> None:
+        self._connection = connection
+        self._closed_error = closed_error
+
+    async def send(self, text: str) -> None:
+        try:
+            await self._connection.send(text)
+        except self._closed_error as error:
+            raise SocketClosed(_describe_close(error)) from None
+
+    async def recv(self) -> str:
+        try:
+            message = await self._connection.recv()
+        except self._closed_error as error:
+            raise SocketClosed(_describe_close(error)) from None
+        if isinstance(message, bytes):
+            return message.decode("utf-8", errors="replace")
+        return str(message)
+
+    async def close(self) -> None:
+        # Closing a broken socket can fail; there is nothing left to save then.
+        with contextlib.suppress(Exception):
+            await self._connection.close()
+
+
+def _describe_close(error: BaseException) -> str:
+    return redact_text(f"{type(error).__name__}: {error}")[:300]
+
+
+async def open_websocket(url: str, open_timeout: float) -> Socket:
+    """Open ``url``; errors become :class:`ChatConnectionError` without the URL in them."""
+    connect, closed_error = _load_connect()
+    try:
+        connection = await connect(
+            url,
+            open_timeout=open_timeout,
+            # The protocol has its own heartbeat frames; library pings would be
+            # extra traffic and extra wake-ups on an idle session.
+            ping_interval=None,
+            close_timeout=2,
+            max_size=2**22,
+            logger=_WEBSOCKET_LOGGER,
+        )
+    except (OSError, asyncio.TimeoutError) as error:
+        raise ChatConnectionError(
+            f"could not open the chat websocket: {type(error).__name__}"
+        ) from None
+    except Exception as error:  # InvalidURI, InvalidHandshake...: their text holds the URL
+        raise ChatConnectionError(
+            f"could not open the chat websocket: {type(error).__name__}{_status_suffix(error)}"
+        ) from None
+    return _WebsocketsSocket(connection, closed_error)
+
+
+def _status_suffix(error: BaseException) -> str:
+    response = getattr(error, "response", None)
+    status = getattr(response, "status_code", None) or getattr(error, "status_code", None)
+    return f" (HTTP {status})" if status else ""

@@ -1,0 +1,133 @@
+"""Tunable intervals and limits of a chat session.
+
+The defaults follow what the service and AWS's own chat clients do (see the
+project's service facts); tests and benchmarks shorten them.
+
+Examples
+--------
+>>> from boto3_connectparticipant_ext.chat import ChatConfig
+>>> ChatConfig().heartbeat_interval
+10.0
+>>> fast = ChatConfig(heartbeat_interval=0.2, reconnect_initial_delay=0.01)
+>>> fast.reconnect_max_delay
+30.0
+>>> ChatConfig(max_buffered_events=0)
+Traceback (most recent call last):
+...
+boto3_connectparticipant_ext.chat.errors.ChatConfigError: max_buffered_events must be >= 1, got 0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Optional
+
+from .errors import ChatConfigError
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatConfig:
+    """Intervals (seconds) and limits of a :class:`ChatSession` / :class:`AsyncChatSession`.
+
+    Attributes
+    ----------
+    heartbeat_interval:
+        A heartbeat frame is sent this often; one not echoed before the next is
+        due means the socket is dead and the session reconnects.
+    ping_interval:
+        A deep ping (``aws/ping``) is sent this often; a failure or no answer
+        before the next is due yields a ``DeepHeartbeatFailedEvent``.
+    reconnect_initial_delay, reconnect_multiplier, reconnect_max_delay, reconnect_jitter:
+        Reconnect backoff: the first wait is ``reconnect_initial_delay``, each
+        next one ``reconnect_multiplier`` times longer, capped at
+        ``reconnect_max_delay``, each randomised by +-``reconnect_jitter``.
+    max_reconnect_attempts:
+        Give up (the event stream raises ``ChatConnectionError``) after this many
+        failed attempts in a row; ``None`` keeps trying as AWS's clients do.
+    socket_max_age:
+        Replace the socket (make-before-break) after this long; the service
+        closes a socket after about an hour.
+    socket_overlap:
+        How long the old socket keeps being read after the new one is subscribed.
+    token_refresh_margin:
+        Refresh the ConnectionToken this long before its expiry (at most half
+        its lifetime, so short-lived tokens are not refreshed in a loop).
+    typing_interval:
+        At most one typing event per this interval; extra calls are no-ops.
+    receipt_delay:
+        A receipt waits this long before it is sent, so that a read can supersede
+        a delivered receipt for the same message and repeats collapse into one.
+    max_buffered_events:
+        Events waiting for the consumer. When full the session stops reading the
+        socket (backpressure): nothing is dropped; anything the service gives up
+        on meanwhile is recovered from the transcript on reconnect.
+    open_timeout, subscribe_timeout:
+        Limits for opening a socket and for the subscribe acknowledgement.
+    api_workers:
+        Threads that run botocore calls for the session.
+    """
+
+    heartbeat_interval: float = 10.0
+    ping_interval: float = 10.0
+    reconnect_initial_delay: float = 1.0
+    reconnect_multiplier: float = 2.0
+    reconnect_max_delay: float = 30.0
+    reconnect_jitter: float = 0.3
+    max_reconnect_attempts: Optional[int] = None
+    socket_max_age: float = 3540.0
+    socket_overlap: float = 1.0
+    token_refresh_margin: float = 60.0
+    typing_interval: float = 10.0
+    receipt_delay: float = 5.0
+    max_buffered_events: int = 1000
+    open_timeout: float = 10.0
+    subscribe_timeout: float = 10.0
+    api_workers: int = 4
+
+    def __post_init__(self) -> None:
+        positive = (
+            "heartbeat_interval",
+            "ping_interval",
+            "reconnect_multiplier",
+            "socket_max_age",
+            "open_timeout",
+            "subscribe_timeout",
+        )
+        for name in positive:
+            _require(name, getattr(self, name), low=0.0, inclusive=False)
+        not_negative = (
+            "reconnect_initial_delay",
+            "reconnect_max_delay",
+            "socket_overlap",
+            "token_refresh_margin",
+            "typing_interval",
+            "receipt_delay",
+        )
+        for name in not_negative:
+            _require(name, getattr(self, name), low=0.0, inclusive=True)
+        if self.reconnect_multiplier < 1.0:
+            raise ChatConfigError(
+                f"reconnect_multiplier must be >= 1, got {self.reconnect_multiplier}"
+            )
+        if not 0.0 <= self.reconnect_jitter < 1.0:
+            raise ChatConfigError(
+                f"reconnect_jitter must be in [0, 1), got {self.reconnect_jitter}"
+            )
+        for name in ("max_buffered_events", "api_workers"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ChatConfigError(f"{name} must be >= 1, got {value!r}")
+        attempts = self.max_reconnect_attempts
+        if attempts is not None and (
+            isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1
+        ):
+            raise ChatConfigError(f"max_reconnect_attempts must be None or >= 1, got {attempts!r}")
+
+
+def _require(name: str, value: object, *, low: float, inclusive: bool) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise ChatConfigError(f"{name} must be a number, got {value!r}")
+    if value < low or (value == low and not inclusive):
+        relation = ">=" if inclusive else ">"
+        raise ChatConfigError(f"{name} must be {relation} {low:g}, got {value!r}")

@@ -1,0 +1,433 @@
+"""Typed chat events, built from websocket or transcript items.
+
+Every item the service pushes (``Type`` MESSAGE, EVENT, ATTACHMENT or
+MESSAGEMETADATA) becomes one event class; the session adds connection events
+of its own. Every event keeps the item it came from in ``raw`` (``None`` for
+the session's own connection events).
+
+Examples
+--------
+>>> event = event_from_item({
+...     "Id": "m-1", "Type": "MESSAGE", "ContentType": "text/plain", "Content": "hi",
+...     "ParticipantId": "p-1", "ParticipantRole": "AGENT", "DisplayName": "Ann",
+... })
+>>> type(event).__name__, event.kind, event.content, event.participant_role
+('MessageEvent', 'message', 'hi', 'AGENT')
+>>> event_from_item({"Id": "e-1", "Type": "EVENT",
+...     "ContentType": "application/vnd.amazonaws.connect.event.chat.ended"}).kind
+'chat.ended'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from typing import Any, ClassVar, Optional
+
+EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
+
+__all__ = [
+    "Attachment",
+    "AttachmentEvent",
+    "AuthenticationEvent",
+    "ChatEndedEvent",
+    "ChatEvent",
+    "ChatRehydratedEvent",
+    "ConnectionEstablishedEvent",
+    "ConnectionLostEvent",
+    "ConnectionReestablishedEvent",
+    "DeepHeartbeatFailedEvent",
+    "DeliveredReceiptEvent",
+    "ItemEvent",
+    "MessageEvent",
+    "OtherEvent",
+    "ParticipantAutoDisconnectedEvent",
+    "ParticipantDisplayNameUpdatedEvent",
+    "ParticipantEvent",
+    "ParticipantIdleEvent",
+    "ParticipantInvitedEvent",
+    "ParticipantJoinedEvent",
+    "ParticipantLeftEvent",
+    "ParticipantReturnedEvent",
+    "ReadReceiptEvent",
+    "Receipt",
+    "ReceiptEvent",
+    "TransferFailedEvent",
+    "TransferSucceededEvent",
+    "TypingEvent",
+    "event_from_item",
+    "is_stream_chunk",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatEvent:
+    """Base class of every event a session yields.
+
+    ``kind`` is a short, stable name (``"message"``, ``"typing"``,
+    ``"participant.joined"``, ``"connection.lost"`` ...) usable with
+    ``session.on(kind, callback)``.
+    """
+
+    kind: ClassVar[str] = "event"
+    raw: Optional[Mapping[str, Any]] = dataclasses.field(default=None, repr=False, compare=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class ItemEvent(ChatEvent):
+    """An event made from a chat item (websocket frame or transcript entry)."""
+
+    id: Optional[str] = None
+    type: Optional[str] = None
+    content_type: Optional[str] = None
+    absolute_time: Optional[str] = None
+    participant_id: Optional[str] = None
+    participant_role: Optional[str] = None
+    display_name: Optional[str] = None
+    contact_id: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageEvent(ItemEvent):
+    """A chat message. Bot streaming chunks arrive stitched: ``chunks`` holds their raw items."""
+
+    kind: ClassVar[str] = "message"
+    content: str = ""
+    chunks: tuple[Mapping[str, Any], ...] = dataclasses.field(default=(), repr=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment:
+    """One attachment of an :class:`AttachmentEvent`; ``status`` is the scan status."""
+
+    attachment_id: Optional[str]
+    name: Optional[str]
+    content_type: Optional[str]
+    status: Optional[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class AttachmentEvent(ItemEvent):
+    """Attachments were sent; ``status`` is the first attachment's scan status
+    (IN_PROGRESS, APPROVED or REJECTED)."""
+
+    kind: ClassVar[str] = "attachment"
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def status(self) -> Optional[str]:
+        return self.attachments[0].status if self.attachments else None
+
+
+@dataclasses.dataclass(frozen=True)
+class TypingEvent(ItemEvent):
+    """A participant is typing."""
+
+    kind: ClassVar[str] = "typing"
+
+
+@dataclasses.dataclass(frozen=True)
+class Receipt:
+    """One recipient's receipt of a message."""
+
+    recipient_participant_id: Optional[str]
+    delivered_timestamp: Optional[str]
+    read_timestamp: Optional[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReceiptEvent(ItemEvent):
+    """A receipt for ``message_id`` (base of read and delivered receipts)."""
+
+    kind: ClassVar[str] = "receipt"
+    message_id: Optional[str] = None
+    receipts: tuple[Receipt, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadReceiptEvent(ReceiptEvent):
+    """``message_id`` was read."""
+
+    kind: ClassVar[str] = "receipt.read"
+
+
+@dataclasses.dataclass(frozen=True)
+class DeliveredReceiptEvent(ReceiptEvent):
+    """``message_id`` was delivered."""
+
+    kind: ClassVar[str] = "receipt.delivered"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantEvent(ItemEvent):
+    """Base of the participant lifecycle events."""
+
+    kind: ClassVar[str] = "participant"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantJoinedEvent(ParticipantEvent):
+    kind: ClassVar[str] = "participant.joined"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantLeftEvent(ParticipantEvent):
+    kind: ClassVar[str] = "participant.left"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantIdleEvent(ParticipantEvent):
+    kind: ClassVar[str] = "participant.idle"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantReturnedEvent(ParticipantEvent):
+    kind: ClassVar[str] = "participant.returned"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantInvitedEvent(ParticipantEvent):
+    kind: ClassVar[str] = "participant.invited"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantAutoDisconnectedEvent(ParticipantEvent):
+    kind: ClassVar[str] = "participant.autodisconnection"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantDisplayNameUpdatedEvent(ParticipantEvent):
+    kind: ClassVar[str] = "participant.displayname.updated"
+
+
+@dataclasses.dataclass(frozen=True)
+class TransferSucceededEvent(ItemEvent):
+    kind: ClassVar[str] = "transfer.succeeded"
+
+
+@dataclasses.dataclass(frozen=True)
+class TransferFailedEvent(ItemEvent):
+    kind: ClassVar[str] = "transfer.failed"
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatEndedEvent(ItemEvent):
+    """The chat ended. ``while_offline`` is true when the session learnt it on a
+    reconnect (the service refused the participant token) rather than from an item."""
+
+    kind: ClassVar[str] = "chat.ended"
+    while_offline: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ChatRehydratedEvent(ItemEvent):
+    kind: ClassVar[str] = "chat.rehydrated"
+
+
+@dataclasses.dataclass(frozen=True)
+class AuthenticationEvent(ItemEvent):
+    """An authentication step; ``status`` is initiated, succeeded, failed, timeout,
+    expired or cancelled."""
+
+    kind: ClassVar[str] = "authentication"
+    status: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class OtherEvent(ItemEvent):
+    """An item whose content type this version does not know (kept, never dropped)."""
+
+    kind: ClassVar[str] = "other"
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectionEstablishedEvent(ChatEvent):
+    """The websocket is open and subscribed (first connect of this session)."""
+
+    kind: ClassVar[str] = "connection.established"
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectionLostEvent(ChatEvent):
+    """The websocket was lost; the session is reconnecting. ``reason`` is redacted text."""
+
+    kind: ClassVar[str] = "connection.lost"
+    reason: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectionReestablishedEvent(ChatEvent):
+    """A new websocket replaced a lost one; ``gap_filled`` items came from the transcript."""
+
+    kind: ClassVar[str] = "connection.reestablished"
+    attempts: int = 1
+    gap_filled: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class DeepHeartbeatFailedEvent(ChatEvent):
+    """A deep ping (``aws/ping``) failed or went unanswered."""
+
+    kind: ClassVar[str] = "deep_heartbeat.failed"
+    reason: str = ""
+
+
+_EVENT_CLASSES: dict[str, type[ItemEvent]] = {
+    "typing": TypingEvent,
+    "participant.joined": ParticipantJoinedEvent,
+    "participant.left": ParticipantLeftEvent,
+    "participant.idle": ParticipantIdleEvent,
+    "participant.returned": ParticipantReturnedEvent,
+    "participant.invited": ParticipantInvitedEvent,
+    "participant.autodisconnection": ParticipantAutoDisconnectedEvent,
+    "participant.displayname.updated": ParticipantDisplayNameUpdatedEvent,
+    "transfer.succeeded": TransferSucceededEvent,
+    "transfer.failed": TransferFailedEvent,
+    "chat.ended": ChatEndedEvent,
+    "chat.rehydrated": ChatRehydratedEvent,
+}
+_RECEIPT_CONTENT_TYPES = {
+    "message.read": ReadReceiptEvent,
+    "message.delivered": DeliveredReceiptEvent,
+}
+
+
+def is_stream_chunk(item: Mapping[str, Any]) -> bool:
+    """Tell whether ``item`` is one chunk of a streamed bot message.
+
+    Examples
+    --------
+    >>> is_stream_chunk({"Type": "MESSAGE", "ParticipantRole": "SYSTEM",
+    ...                  "MessageMetadata": {"ChunkNumber": 1, "MessageCompleted": False}})
+    True
+    >>> is_stream_chunk({"Type": "MESSAGE", "ParticipantRole": "AGENT"})
+    False
+    """
+    metadata = item.get("MessageMetadata")
+    return (
+        item.get("Type") == "MESSAGE"
+        and isinstance(metadata, Mapping)
+        and ("ChunkNumber" in metadata or "MessageCompleted" in metadata)
+    )
+
+
+def event_from_item(item: Mapping[str, Any]) -> ItemEvent:
+    """Build the typed event for one chat item (never raises on unknown content).
+
+    Examples
+    --------
+    >>> event_from_item({"Type": "EVENT", "ContentType":
+    ...     "application/vnd.amazonaws.connect.event.message.read",
+    ...     "Content": '{"messageId": "m-9"}'}).message_id
+    'm-9'
+    """
+    item_type = item.get("Type")
+    content_type = str(item.get("ContentType") or "")
+    common = _common_fields(item)
+    if item_type == "MESSAGE":
+        return MessageEvent(content=str(item.get("Content") or ""), **common)
+    if item_type == "ATTACHMENT":
+        return AttachmentEvent(attachments=_attachments(item), **common)
+    if item_type == "MESSAGEMETADATA":
+        return _receipt_from_metadata(item, common)
+    if content_type.startswith(EVENT_PREFIX):
+        name = content_type[len(EVENT_PREFIX) :]
+        if name in _RECEIPT_CONTENT_TYPES:
+            return _RECEIPT_CONTENT_TYPES[name](message_id=_content_message_id(item), **common)
+        if name.startswith("authentication."):
+            return AuthenticationEvent(status=name[len("authentication.") :], **common)
+        if name in _EVENT_CLASSES:
+            return _EVENT_CLASSES[name](**common)
+    return OtherEvent(**common)
+
+
+def stitch_chunks(chunks: list[Mapping[str, Any]]) -> MessageEvent:
+    """Join the chunks of one streamed message (ordered by ``ChunkNumber``) into one message."""
+    ordered = sorted(chunks, key=_chunk_number)
+    last = ordered[-1]
+    content = "".join(str(chunk.get("Content") or "") for chunk in ordered)
+    return MessageEvent(content=content, chunks=tuple(ordered), **_common_fields(last))
+
+
+def _chunk_number(item: Mapping[str, Any]) -> int:
+    metadata = item.get("MessageMetadata")
+    number = metadata.get("ChunkNumber") if isinstance(metadata, Mapping) else None
+    return number if isinstance(number, int) else 0
+
+
+def _common_fields(item: Mapping[str, Any]) -> dict[str, Any]:
+    def text(key: str) -> Optional[str]:
+        value = item.get(key)
+        return None if value is None else str(value)
+
+    return {
+        "raw": item,
+        "id": text("Id"),
+        "type": text("Type"),
+        "content_type": text("ContentType"),
+        "absolute_time": text("AbsoluteTime"),
+        "participant_id": text("ParticipantId"),
+        "participant_role": text("ParticipantRole"),
+        "display_name": text("DisplayName"),
+        "contact_id": text("ContactId") or text("InitialContactId"),
+    }
+
+
+def _attachments(item: Mapping[str, Any]) -> tuple[Attachment, ...]:
+    found = item.get("Attachments")
+    if not isinstance(found, list):
+        return ()
+    return tuple(
+        Attachment(
+            attachment_id=entry.get("AttachmentId"),
+            name=entry.get("AttachmentName"),
+            content_type=entry.get("ContentType"),
+            status=entry.get("Status"),
+        )
+        for entry in found
+        if isinstance(entry, Mapping)
+    )
+
+
+def _receipt_from_metadata(item: Mapping[str, Any], common: dict[str, Any]) -> ItemEvent:
+    metadata = item.get("MessageMetadata")
+    if not isinstance(metadata, Mapping):
+        return OtherEvent(**common)
+    receipts = tuple(
+        Receipt(
+            recipient_participant_id=entry.get("RecipientParticipantId"),
+            delivered_timestamp=entry.get("DeliveredTimestamp"),
+            read_timestamp=entry.get("ReadTimestamp"),
+        )
+        for entry in metadata.get("Receipts") or ()
+        if isinstance(entry, Mapping)
+    )
+    message_id = metadata.get("MessageId")
+    if any(receipt.read_timestamp for receipt in receipts):
+        return ReadReceiptEvent(message_id=message_id, receipts=receipts, **common)
+    if any(receipt.delivered_timestamp for receipt in receipts):
+        return DeliveredReceiptEvent(message_id=message_id, receipts=receipts, **common)
+    return OtherEvent(**common)
+
+
+def _content_message_id(item: Mapping[str, Any]) -> Optional[str]:
+    try:
+        content = json.loads(str(item.get("Content") or ""))
+    except ValueError:
+        return None
+    if isinstance(content, Mapping):
+        value = content.get("messageId") or content.get("MessageId")
+        return None if value is None else str(value)
+    return None
+
+
+def event_kinds() -> dict[str, type[ChatEvent]]:
+    """Map every ``kind`` name to its event class (for ``session.on(kind, ...)``)."""
+    found: dict[str, type[ChatEvent]] = {}
+    pending: list[type[ChatEvent]] = [ChatEvent]
+    while pending:
+        cls = pending.pop()
+        found[cls.kind] = cls
+        pending.extend(cls.__subclasses__())
+    return found
