@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import IO
 
 
-def unique_path(directory: Path, name: str, *, taken: set[str]) -> Path:
-    """Return ``directory/name``, or ``name (1).ext``... when that exists or is in ``taken``.
+def unique_path(
+    directory: Path, name: str, *, taken: set[str], avoid_existing: bool = True
+) -> Path:
+    """Return ``directory/name``, or ``name (1).ext``... when that is in ``taken`` or exists.
 
     ``taken`` collects the names handed out in this run (files not yet created) and is updated.
+    With ``avoid_existing=False`` only ``taken`` counts (existing files may be replaced).
 
     Examples
     --------
@@ -33,7 +36,7 @@ def unique_path(directory: Path, name: str, *, taken: set[str]) -> Path:
     suffix = f".{extension}" if extension else ""
     candidate = name
     counter = 0
-    while candidate in taken or (directory / candidate).exists():
+    while candidate in taken or (avoid_existing and (directory / candidate).exists()):
         counter += 1
         marker = f" ({counter}){suffix}"
         # Keep within the usual 255-byte name limit by shortening the stem, not the suffix.

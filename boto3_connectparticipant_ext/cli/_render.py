@@ -12,7 +12,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import IO, Any
 
 FORMATS = ("json", "jsonl", "text", "markdown", "html")
 
@@ -130,7 +130,7 @@ def text_line(item: Mapping[str, Any]) -> str:
 class TranscriptWriter:
     """Writes items to a text stream in one format: ``begin()``, ``write(item)``..., ``end()``."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.count = 0
 
@@ -257,7 +257,7 @@ _WRITERS: dict[str, type[TranscriptWriter]] = {
 }
 
 
-def make_writer(output_format: str, stream: TextIO) -> TranscriptWriter:
+def make_writer(output_format: str, stream: IO[str]) -> TranscriptWriter:
     """Return the writer for one of :data:`FORMATS`.
 
     Examples
