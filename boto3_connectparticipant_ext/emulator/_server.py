@@ -54,6 +54,15 @@ if TYPE_CHECKING:
 CONTROL_PREFIX = "/_emulator/"
 _T = TypeVar("_T")
 _CALL_TIMEOUT = 30.0
+_SHUTDOWN_TIMEOUT = 1.0
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    numbers = []
+    for part in text.split(".")[:2]:
+        digits = "".join(character for character in part if character.isdigit())
+        numbers.append(int(digits or 0))
+    return tuple(numbers)
 
 
 class EmulatorServer:
@@ -164,11 +173,18 @@ class EmulatorServer:
         self._control_http = ControlHttpApi(self.controller, self.config)
 
     async def _serve(self, web: Any, listener: socket.socket) -> None:
+        from aiohttp import __version__ as aiohttp_version
+
         app = web.Application(client_max_size=self.config.max_request_bytes)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # aiohttp 3.9 moved shutdown_timeout from the site to the runner.
+        modern = _version_tuple(aiohttp_version) >= (3, 9)
+        timeout = {"shutdown_timeout": _SHUTDOWN_TIMEOUT}
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, **(timeout if modern else {})
+        )
         await self._runner.setup()
-        site = web.SockSite(self._runner, listener, shutdown_timeout=1.0)
+        site = web.SockSite(self._runner, listener, **({} if modern else timeout))
         await site.start()
 
     async def _shutdown(self) -> None:

@@ -181,10 +181,9 @@ def validate(params: dict[str, Any], shape: Any) -> None:
     report = ParamValidator().validate(params, shape)
     if report.has_errors():
         problems.extend(
-            line.strip() for line in report.generate_report().splitlines()[1:] if line.strip()
+            line.strip() for line in report.generate_report().splitlines() if line.strip()
         )
-    else:
-        _check_limits(params, shape, "", problems)
+    _check_limits(params, shape, "", problems)
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"

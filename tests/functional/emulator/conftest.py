@@ -1,0 +1,103 @@
+"""Fixtures for the emulator's functional tests: real clients over real sockets."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import botocore
+import pytest
+from botocore.config import Config
+
+from boto3_connectparticipant_ext.emulator import Emulator, EmulatorConfig
+
+NO_RETRIES = {"total_max_attempts": 1, "mode": "standard"}
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(config=EmulatorConfig()) as running:
+        yield running
+
+
+def participant_client(emu: Emulator, *, signed: bool = False, retries: Any = None) -> Any:
+    """A stock connectparticipant client (unsigned unless ``signed``)."""
+    options: dict[str, Any] = {"retries": retries or NO_RETRIES}
+    if not signed:
+        options["signature_version"] = botocore.UNSIGNED
+    extra = (
+        {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"} if signed else {}
+    )
+    return boto3.session.Session().client(
+        "connectparticipant",
+        region_name=emu.region,
+        endpoint_url=emu.endpoint_url,
+        config=Config(**options),
+        **extra,
+    )
+
+
+def connect_client(emu: Emulator) -> Any:
+    """A stock Connect admin client with any credentials."""
+    return boto3.session.Session().client(
+        "connect",
+        region_name=emu.region,
+        endpoint_url=emu.endpoint_url,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        config=Config(retries=NO_RETRIES),
+    )
+
+
+@dataclasses.dataclass
+class Chat:
+    """A started chat whose customer holds a ConnectionToken."""
+
+    contact_id: str
+    participant_id: str
+    participant_token: str
+    connection_token: str
+    websocket_url: str
+
+
+def open_chat(emu: Emulator, client: Any, *, display_name: str = "Customer") -> Chat:
+    started = emu.start_chat(display_name=display_name)
+    return connect_participant(emu, client, started)
+
+
+def connect_participant(emu: Emulator, client: Any, started: dict[str, Any]) -> Chat:
+    connection = client.create_participant_connection(
+        ParticipantToken=started["ParticipantToken"],
+        Type=["WEBSOCKET", "CONNECTION_CREDENTIALS"],
+        ConnectParticipant=True,
+    )
+    contact_id = started.get("ContactId", "")
+    return Chat(
+        contact_id=contact_id,
+        participant_id=started["ParticipantId"],
+        participant_token=started["ParticipantToken"],
+        connection_token=connection["ConnectionCredentials"]["ConnectionToken"],
+        websocket_url=connection["Websocket"]["Url"],
+    )
+
+
+@pytest.fixture
+def client(emulator: Emulator) -> Any:
+    return participant_client(emulator)
+
+
+@pytest.fixture
+def chat(emulator: Emulator, client: Any) -> Chat:
+    return open_chat(emulator, client)
+
+
+def error_code(error: BaseException) -> str:
+    response = getattr(error, "response", {})
+    return str(response.get("Error", {}).get("Code"))
+
+
+def status_of(error: BaseException) -> int:
+    response = getattr(error, "response", {})
+    return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
