@@ -157,10 +157,9 @@ def test_drop_websocket_aborts_without_close_frame(emulator: Emulator, chat: Cha
 
 def test_drop_websocket_with_no_socket_drops_the_next_one(emulator: Emulator, chat: Chat) -> None:
     emulator.inject_fault(Fault.DROP_WEBSOCKET)
-    with connect(chat.websocket_url) as websocket:
-        with pytest.raises(ConnectionClosed):
-            websocket.send(SUBSCRIBE)
-            websocket.recv(timeout=WAIT)
+    with connect(chat.websocket_url) as websocket, pytest.raises(ConnectionClosed):
+        websocket.send(SUBSCRIBE)
+        websocket.recv(timeout=WAIT)
     with subscribed(chat.websocket_url):
         pass
 
