@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import ssl
 import threading
 import weakref
 from base64 import b64encode
@@ -244,3 +245,19 @@ def describe_error(error: BaseException) -> str:
     if len(text) > 300:
         text = text[:297] + "..."
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def is_permanent(error: BaseException) -> bool:
+    """True for transport errors no retry can fix: the server's certificate is not trusted."""
+    pending: list[object] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen or not isinstance(current, BaseException):
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        pending.extend(current.args)
+        pending.extend([current.__cause__, current.__context__])
+    return False

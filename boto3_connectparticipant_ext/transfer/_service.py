@@ -34,12 +34,17 @@ def token_arguments(connection_token: Optional[str]) -> dict[str, str]:
     return {"ConnectionToken": connection_token}
 
 
-def translated(error: ClientError, *, operation: str) -> Optional[TransferError]:
+def translated(
+    error: ClientError, *, operation: str, attachment_id: Optional[str] = None
+) -> Optional[TransferError]:
     """The typed error for a service refusal of ``operation``, or ``None`` to let it through."""
     details = error.response.get("Error", {})
     code = str(details.get("Code", ""))
     message = redact_text(str(details.get("Message", "")))[:300]
+    lowered = message.lower()
     suffix = f": {message}" if message else ""
+    if attachment_id is not None and "reject" in lowered:
+        return AttachmentRejectedError(attachment_id=attachment_id)
     if code in ("AccessDeniedException", "AccessDenied"):
         return ChatEndedError(
             f"{operation} was refused (AccessDeniedException): the chat has ended or the "
@@ -49,19 +54,31 @@ def translated(error: ClientError, *, operation: str) -> Optional[TransferError]
         return AttachmentQuotaExceededError(
             f"{operation}: the chat has reached its attachment quota{suffix}"
         )
-    if code == "ResourceNotFoundException":
+    if code == "ResourceNotFoundException" or (
+        code == "ValidationException" and attachment_id is not None and "not found" in lowered
+    ):
         return AttachmentNotFoundError(f"{operation}: the attachment is unknown{suffix}")
     if code == "ValidationException":
-        return AttachmentValidationError(f"{operation} rejected the request{suffix}")
+        hint = ""
+        if operation == "GetAttachment":
+            hint = " (an attachment still being scanned can be awaited with wait_for_scan=True)"
+        return AttachmentValidationError(f"{operation} rejected the request{suffix}{hint}")
     return None
 
 
-def call(client: Any, operation: str, method: str, **arguments: Any) -> Any:
+def call(
+    client: Any,
+    operation: str,
+    method: str,
+    *,
+    attachment_id: Optional[str] = None,
+    **arguments: Any,
+) -> Any:
     """Call ``client.<method>(**arguments)``, raising typed errors for known refusals."""
     try:
         return getattr(client, method)(**arguments)
     except ClientError as error:
-        typed = translated(error, operation=operation)
+        typed = translated(error, operation=operation, attachment_id=attachment_id)
         if typed is None:
             raise
         raise typed from error

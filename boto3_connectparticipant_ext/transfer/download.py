@@ -30,6 +30,7 @@ from boto3_connectparticipant_ext.transfer._http import (
     TransferHttp,
     describe_error,
     http_for_client,
+    is_permanent,
 )
 from boto3_connectparticipant_ext.transfer._retry import (
     backoff_delay,
@@ -256,7 +257,9 @@ class _Link:
         arguments: dict[str, Any] = {"AttachmentId": attachment_id, **token}
         if expires_in is not None:
             arguments["UrlExpiryInSeconds"] = expires_in
-        answer = _service.call(client, "GetAttachment", "get_attachment", **arguments)
+        answer = _service.call(
+            client, "GetAttachment", "get_attachment", attachment_id=attachment_id, **arguments
+        )
         url = answer.get("Url")
         if not url:
             raise AttachmentValidationError(
@@ -333,6 +336,12 @@ def _download(
             )
         except TRANSPORT_ERRORS as error:
             last_error = describe_error(error)
+            if is_permanent(error):
+                raise DownloadFailedError(
+                    action=f"the download of attachment {attachment_id}",
+                    attempts=attempt,
+                    last_error=last_error,
+                ) from None
         else:
             if response.status == 200:
                 try:

@@ -30,6 +30,7 @@ from boto3_connectparticipant_ext.transfer._http import (
     TransferHttp,
     describe_error,
     http_for_client,
+    is_permanent,
 )
 from boto3_connectparticipant_ext.transfer._retry import (
     backoff_delay,
@@ -51,6 +52,7 @@ from boto3_connectparticipant_ext.transfer.limits import (
     SNIFF_BYTES,
     check_name,
     check_size,
+    content_type_for_name,
     resolve_content_type,
 )
 from boto3_connectparticipant_ext.transfer.osutils import OSUtils
@@ -259,6 +261,7 @@ def _upload(
         client,
         "CompleteAttachmentUpload",
         "complete_attachment_upload",
+        attachment_id=attachment_id,
         AttachmentIds=[attachment_id],
         **token,
     )
@@ -295,6 +298,10 @@ def _put(
             response = http.request("PUT", url, headers=headers, body=body, timeout=timeout)
         except TRANSPORT_ERRORS as error:
             last_error = describe_error(error)
+            if is_permanent(error):
+                raise UploadFailedError(
+                    action="the attachment upload", attempts=attempt, last_error=last_error
+                ) from None
         else:
             if 200 <= response.status < 300:
                 response.drain_conn()
@@ -403,8 +410,8 @@ def _put_headers(to_include: dict[str, str], *, size: int) -> dict[str, str]:
 
 
 def _head(handle: BinaryIO, *, start: int, size: int, name: str, explicit: Optional[str]) -> bytes:
-    if explicit is not None:
-        return b""
+    if explicit is not None or content_type_for_name(name) is not None:
+        return b""  # the bytes are read only when nothing else tells the type
     handle.seek(start)
     head = _read(handle, min(SNIFF_BYTES, size))
     handle.seek(start)
