@@ -1,4 +1,4 @@
-"""Attachments end to end: StartAttachmentUpload, the presigned PUT, Complete, scan, GetAttachment."""
+"""Attachments end to end: start, presigned PUT, complete, scan, GetAttachment, download."""
 
 from __future__ import annotations
 
