@@ -388,6 +388,10 @@ class AsyncChatSession:
             return
         if not self._chat_ended and self._connection_token is not None:
             await self._flush_receipts_quietly()
+            if self._stream is not None:
+                # The service closes the socket of a participant who left: that
+                # is not a loss to reconnect from.
+                await self._stream.close()
             try:
                 await self._call("disconnect_participant")
             except Exception as error:
