@@ -56,6 +56,15 @@ class TranscriptArgumentError(TranscriptError, ValueError):
     """The arguments of :func:`iter_transcript` contradict each other or are invalid."""
 
 
+class TranscriptResponseError(TranscriptError):
+    """GetTranscript answered without a ``Transcript`` (a truncated or malformed response).
+
+    botocore accepts a JSON body cut short by a dropped connection and parses
+    it as an empty answer; treating that as the end would silently lose the
+    rest of the transcript. The iterator keeps its place: ``next()`` retries.
+    """
+
+
 class TranscriptPaginationError(TranscriptError):
     """The service returned the same ``NextToken`` twice in a row; the walk would never end."""
 
@@ -113,6 +122,11 @@ class TranscriptIterator(Iterator[Item]):
             parameters["NextToken"] = self._next_token
         # On error nothing below runs: the iterator keeps its place for a retry.
         response = self._client.get_transcript(**parameters)
+        if not isinstance(response.get("Transcript"), list):
+            raise TranscriptResponseError(
+                "GetTranscript answered without a Transcript (truncated or malformed response); "
+                "call next() again to retry this page"
+            )
         self.pages += 1
         if self.initial_contact_id is None:
             self.initial_contact_id = response.get("InitialContactId")
@@ -122,7 +136,7 @@ class TranscriptIterator(Iterator[Item]):
                 "GetTranscript returned the NextToken it was given; stopping instead of "
                 "walking forever"
             )
-        fresh = self._fresh_items(response.get("Transcript") or ())
+        fresh = self._fresh_items(response["Transcript"])
         self._next_token = token
         self._finished = token is None
         self._buffer.extend(fresh)

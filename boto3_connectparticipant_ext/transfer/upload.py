@@ -238,13 +238,16 @@ def _upload(
         AttachmentName=name,
         **token,
     )
-    attachment_id = str(started["AttachmentId"])
+    attachment_id = started.get("AttachmentId")
     metadata = started.get("UploadMetadata") or {}
     url = metadata.get("Url")
-    if not url:
+    if not attachment_id or not url:
+        # botocore parses a body cut short by a dropped connection as an empty answer.
         raise AttachmentValidationError(
-            "StartAttachmentUpload returned no upload URL; the attachment was not sent"
+            "StartAttachmentUpload answered without an AttachmentId or upload URL (truncated or "
+            "malformed response); the attachment was not sent, upload again"
         )
+    attachment_id = str(attachment_id)
     headers = _put_headers(metadata.get("HeadersToInclude") or {}, size=source.size)
     transport = http or http_for_client(client)
     _put(

@@ -20,6 +20,7 @@ from boto3_connectparticipant_ext.transcript import (
     EPOCH,
     TranscriptArgumentError,
     TranscriptPaginationError,
+    TranscriptResponseError,
     iter_transcript,
 )
 
@@ -197,6 +198,23 @@ def test_a_token_that_never_moves_is_an_error() -> None:
 
     with pytest.raises(TranscriptPaginationError):
         list(iter_transcript(StuckClient()))
+
+
+def test_a_truncated_answer_is_an_error_not_the_end() -> None:
+    class TruncatingClient(FakeTranscriptClient):
+        def get_transcript(self, **params: Any) -> dict[str, Any]:
+            answer = super().get_transcript(**params)
+            if self.calls == 2:
+                return {"ResponseMetadata": {"HTTPStatusCode": 200}}
+            return answer
+
+    client = TruncatingClient(30)
+    walk = iter_transcript(client, MaxResults=10)
+    seen = [next(walk)["Id"] for _ in range(10)]
+    with pytest.raises(TranscriptResponseError):
+        next(walk)
+    seen += [item["Id"] for item in walk]
+    assert seen == client.ids()
 
 
 def test_expert_mode_passes_raw_positioning_through() -> None:
