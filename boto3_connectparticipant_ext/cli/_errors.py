@@ -109,7 +109,7 @@ def _classify_botocore(error: BaseException) -> tuple[int, str] | None:
         if code in _ACCESS_DENIED_CODES:
             return (
                 EXIT_ACCESS_DENIED,
-                text + " (is the token right, current and of the right kind?)",
+                text + " (the token is wrong, expired or of the other kind, or the chat has ended)",
             )
         return EXIT_SERVICE, text
     if isinstance(error, exceptions.ParamValidationError):

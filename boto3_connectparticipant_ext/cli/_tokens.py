@@ -77,7 +77,7 @@ def _one_token(
         value = _read_stdin(flag, stdin)
     elif given is not None:
         value = given
-    elif from_environment is not None:
+    elif from_environment:  # an empty variable counts as unset, as shells usually mean it
         value = from_environment
     else:
         return None
