@@ -56,6 +56,8 @@ TEST_TOOLS = (
     "pytest>=7",
     "pytest-timeout>=2",
     "hypothesis>=6",
+    # S3 semantics of presigned URLs are tested against moto's server mode.
+    "moto[server]>=5",
 )
 
 # Lambda-like credentials: recognisable fakes, so a test can prove none of them reaches the wire.
@@ -244,25 +246,34 @@ def _run_cell(session: nox.Session, cell: Cell) -> None:
     session.run_install("uv", "pip", "check")
     session.run(
         "python",
+        "-I",  # isolated: the current directory (the source tree) is not on sys.path
         "-c",
         "import botocore, boto3, wrapt, boto3_connectparticipant_ext as p; "
         "print('botocore', botocore.__version__, 'boto3', boto3.__version__, "
         "'wrapt', wrapt.__version__, 'package at', p.__file__)",
     )
+    env = _isolated_environment(session, cell)
+    scratch = Path(session.create_tmp()) / "cwd"
+    scratch.mkdir(exist_ok=True)
     started = time.monotonic()
-    session.run(
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        # The test folders are packages: the default "prepend" mode would put the repository
-        # root first on sys.path and the source tree would shadow the installed package.
-        "--import-mode=append",
-        f"--rootdir={ROOT}",
-        *_test_paths(session),
-        *session.posargs,
-        env=_isolated_environment(session, cell),
-    )
+    # Run from an empty directory: subprocesses the tests start (python -m ...) would otherwise
+    # import the source tree from the current directory on Pythons without PYTHONSAFEPATH.
+    with session.chdir(scratch):
+        session.run(
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            # The test folders are packages: the default "prepend" mode would put the repository
+            # root first on sys.path and the source tree would shadow the installed package.
+            "--import-mode=append",
+            f"--rootdir={ROOT}",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            *_test_paths(session),
+            *session.posargs,
+            env=env,
+        )
     session.log(f"{cell.name}: tests passed in {time.monotonic() - started:.1f} s")
 
 
