@@ -20,7 +20,8 @@ _EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
 # C0/C1 control characters except tab and newline: ESC sequences could rewrite the terminal.
 _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
-_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+\.)", re.MULTILINE)
+# Line starts Markdown reads as a list or a rule: "- x", "+ x", "= x", "1. x".
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)\.)", re.MULTILINE)
 
 _EVENT_TEXT = {
     "typing": "is typing...",
@@ -189,7 +190,13 @@ def markdown_escape(text: str) -> str:
     '\\*not bold\\* \\<b\\>'
     """
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return _MARKDOWN_BLOCK_START.sub(lambda match: match.group(1) + "\\" + match.group(2), escaped)
+    return _MARKDOWN_BLOCK_START.sub(_escape_block_start, escaped)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    indent, marker, number = match.groups()
+    # Only punctuation can be backslash-escaped, so the dot gets it, not the digit.
+    return f"{indent}\\{marker}" if marker else f"{indent}{number}\\."
 
 
 class MarkdownWriter(TranscriptWriter):
