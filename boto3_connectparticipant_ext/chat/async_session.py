@@ -27,7 +27,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Callable, Optional, TypeVar, Union
 
 from ..auth import bind_tokens
-from ..redact import mask, redact_text
+from ..redact import mask, redact_text, secrets_allowed_in_logs, start_redacting_logs
 from . import _throttle
 from ._buffer import Closed, EventBuffer
 from ._client import build_client
@@ -131,6 +131,9 @@ class AsyncChatSession:
                 f"chat_config must be a ChatConfig, got {type(chat_config).__name__}"
             )
         self._config = chat_config or ChatConfig()
+        if not secrets_allowed_in_logs():
+            # botocore's DEBUG logs print this session's tokens and websocket URL.
+            start_redacting_logs()
         self._client = build_client(
             client=client,
             session=session,
