@@ -173,6 +173,30 @@ def _last_line(text: str) -> str:
     return lines[-1][:200] if lines else "no error output"
 
 
+def source_revision() -> str:
+    """The git commit the benchmarks ran from, marked when the tree had local changes."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    return commit + (" with uncommitted changes" if status else "")
+
+
 def _figure(value: float) -> str:
     return f"{value:.4g}"
 
@@ -231,6 +255,16 @@ def render_markdown(
     ]
     if chart_name:
         lines += [f"![ours / reference ratios]({chart_name})", ""]
+    lines += [
+        "## Reproduce",
+        "",
+        "```",
+        "make bench                                   # every script, full sizes, this report",
+        "make bench-quick                             # tiny sizes (CI): proves the scripts run",
+        ".venv/bin/python benchmarks/bench_<name>.py  # one script, prints its own table",
+        "```",
+        "",
+    ]
     lines += [
         "## Results",
         "",
@@ -335,7 +369,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             )
             sys.stdout.flush()
 
-    machine = machine_info()
+    machine = {**machine_info(), "source": source_revision()}
     print_summary(outcomes)
     out_dir.mkdir(parents=True, exist_ok=True)
     chart_path = out_dir / "ratios.png"
