@@ -132,7 +132,7 @@ class ApiDispatcher:
         if route.service == CONNECT:
             if "Authorization" not in request.headers and "X-Amz-Credential" not in request.query:
                 raise missing_authentication_token()
-            validate(params, route.operation.input_shape)
+            validate(params, route.operation.input_shape, code="InvalidParameterException")
             connect_handler = _connect_api.HANDLERS.get(name)
             if connect_handler is None:
                 raise ServiceError(

@@ -171,8 +171,8 @@ def _scalar(text: str, shape: Any, name: str) -> Any:
     return text
 
 
-def validate(params: dict[str, Any], shape: Any) -> None:
-    """Raise a ValidationException naming every constraint ``params`` break."""
+def validate(params: dict[str, Any], shape: Any, *, code: str = "ValidationException") -> None:
+    """Raise ``code`` (the service's validation error) naming every constraint ``params`` break."""
     if shape is None:
         return
     from botocore.validate import ParamValidator
@@ -187,7 +187,7 @@ def validate(params: dict[str, Any], shape: Any) -> None:
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
-        raise validation(f"{count} validation {noun} detected: " + "; ".join(problems))
+        raise ServiceError(code, f"{count} validation {noun} detected: " + "; ".join(problems))
 
 
 def _check_limits(value: Any, shape: Any, path: str, problems: list[str]) -> None:

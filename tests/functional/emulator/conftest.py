@@ -22,9 +22,11 @@ def emulator() -> Iterator[Emulator]:
         yield running
 
 
-def participant_client(emu: Emulator, *, signed: bool = False, retries: Any = None) -> Any:
+def participant_client(
+    emu: Emulator, *, signed: bool = False, retries: Any = None, **config: Any
+) -> Any:
     """A stock connectparticipant client (unsigned unless ``signed``)."""
-    options: dict[str, Any] = {"retries": retries or NO_RETRIES}
+    options: dict[str, Any] = {"retries": retries or NO_RETRIES, **config}
     if not signed:
         options["signature_version"] = botocore.UNSIGNED
     extra = (
