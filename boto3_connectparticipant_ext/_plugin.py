@@ -183,10 +183,8 @@ def _attach_helpers(class_attributes: dict[str, Any], **kwargs: Any) -> None:
 
         inject_async_helper_methods(class_attributes, **kwargs)
         return
-    try:  # TEMPORARY until inject.py lands
-        from .inject import inject_helper_methods
-    except ModuleNotFoundError:
-        return
+    from .inject import inject_helper_methods
+
     inject_helper_methods(class_attributes, **kwargs)
 
 
