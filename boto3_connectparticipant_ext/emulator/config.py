@@ -121,28 +121,39 @@ class EmulatorConfig:
 
     def validate(self) -> None:
         """Raise :class:`EmulatorConfigError` for values the emulator cannot honour."""
-        positive = {
-            "connection_token_ttl": self.connection_token_ttl,
-            "websocket_connection_expiry": self.websocket_connection_expiry,
-            "participant_token_ttl": self.participant_token_ttl,
-            "upload_url_ttl": self.upload_url_ttl,
-            "attachment_max_bytes": self.attachment_max_bytes,
-            "max_request_bytes": self.max_request_bytes,
-        }
-        for name, value in positive.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-                raise EmulatorConfigError(f"{name} must be a positive number, got {value!r}")
-        if self.websocket_max_age is not None and self.websocket_max_age <= 0:
-            raise EmulatorConfigError("websocket_max_age must be positive or None")
-        if self.scan_delay < 0:
-            raise EmulatorConfigError("scan_delay must not be negative")
-        if self.attachments_per_contact is not None and self.attachments_per_contact < 0:
-            raise EmulatorConfigError("attachments_per_contact must not be negative")
+        for name in (
+            "connection_token_ttl",
+            "websocket_connection_expiry",
+            "participant_token_ttl",
+            "upload_url_ttl",
+            "attachment_max_bytes",
+            "max_request_bytes",
+        ):
+            _require_number(name, getattr(self, name), minimum=0, inclusive=False)
+        _require_number("scan_delay", self.scan_delay, minimum=0, inclusive=True)
+        if self.websocket_max_age is not None:
+            _require_number("websocket_max_age", self.websocket_max_age, minimum=0, inclusive=False)
+        if self.attachments_per_contact is not None:
+            _require_number(
+                "attachments_per_contact", self.attachments_per_contact, minimum=0, inclusive=True
+            )
+        for name in ("max_recorded_requests", "max_recorded_frames"):
+            _require_number(name, getattr(self, name), minimum=0, inclusive=False)
         if not callable(self.scan_rule):
             raise EmulatorConfigError("scan_rule must be callable(name, size) -> status")
-        self.allowed_attachment_extensions = frozenset(
-            extension.lower().lstrip(".") for extension in self.allowed_attachment_extensions
-        )
+        try:
+            self.allowed_attachment_extensions = frozenset(
+                str(extension).lower().lstrip(".")
+                for extension in self.allowed_attachment_extensions
+            )
+        except TypeError:
+            raise EmulatorConfigError("allowed_attachment_extensions must be strings") from None
+        limits = self.message_content_limits
+        if not isinstance(limits, dict) or not all(
+            isinstance(key, str) and isinstance(value, int) and value > 0
+            for key, value in limits.items()
+        ):
+            raise EmulatorConfigError("message_content_limits maps content types to lengths")
 
     def update(self, **changes: Any) -> None:
         """Change several fields at once, validated together.
@@ -179,3 +190,10 @@ class EmulatorConfig:
                 value = sorted(value)
             result[field.name] = value
         return result
+
+
+def _require_number(name: str, value: Any, *, minimum: float, inclusive: bool) -> None:
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not is_number or value < minimum or (value == minimum and not inclusive):
+        relation = "at least" if inclusive else "more than"
+        raise EmulatorConfigError(f"{name} must be a number {relation} {minimum}, got {value!r}")

@@ -1,0 +1,259 @@
+"""Starting, stopping, running in the foreground, and the pytest plugin."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import urllib3
+
+from boto3_connectparticipant_ext.emulator import (
+    Emulator,
+    EmulatorConfig,
+    EmulatorConfigError,
+    EmulatorNotRunningError,
+    EmulatorStartError,
+    run_foreground,
+)
+
+from .conftest import open_chat, participant_client
+
+
+def _port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def _refuses_connections(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return False
+    except OSError:
+        return True
+
+
+def test_start_stop_and_context_manager() -> None:
+    emulator = Emulator()
+    assert not emulator.running and repr(emulator) == "Emulator(stopped)"
+    with pytest.raises(EmulatorNotRunningError):
+        _ = emulator.endpoint_url
+    with pytest.raises(EmulatorNotRunningError):
+        emulator.start_chat()
+    assert emulator.start() is emulator
+    assert emulator.start() is emulator
+    port = _port_of(emulator.endpoint_url)
+    assert emulator.endpoint_url == f"http://127.0.0.1:{port}" and port > 0
+    assert emulator.running
+    emulator.stop()
+    emulator.stop()
+    assert not emulator.running and _refuses_connections(port)
+
+
+def test_stop_closes_open_sockets_and_keeps_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with contextlib.ExitStack() as stack:
+        with Emulator() as emulator:
+            client = participant_client(emulator)
+            chat = open_chat(emulator, client)
+            upload = client.start_attachment_upload(
+                ConnectionToken=chat.connection_token,
+                ContentType="text/plain",
+                AttachmentSizeInBytes=3,
+                AttachmentName="a.txt",
+            )
+            metadata = upload["UploadMetadata"]
+            http = urllib3.PoolManager(retries=False)
+            stored = http.request(
+                "PUT", metadata["Url"], body=b"abc", headers=metadata["HeadersToInclude"]
+            )
+            assert stored.status == 200
+            websocket = stack.enter_context(connect(chat.websocket_url))
+            websocket.send('{"topic":"aws/subscribe","content":{"topics":["aws/chat"]}}')
+            websocket.recv(timeout=5)
+            assert any(tmp_path.iterdir())
+        with pytest.raises(ConnectionClosed):
+            websocket.recv(timeout=5)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_fixed_port_and_port_in_use() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    with Emulator(port=free) as emulator:
+        assert emulator.endpoint_url.endswith(f":{free}")
+        with pytest.raises(EmulatorStartError):
+            Emulator(port=free).start()
+
+
+def test_bad_config_is_refused() -> None:
+    with pytest.raises(EmulatorConfigError):
+        EmulatorConfig(connection_token_ttl=0)
+    with pytest.raises(EmulatorConfigError):
+        EmulatorConfig(websocket_max_age="soon")  # type: ignore[arg-type]
+    with pytest.raises(EmulatorConfigError):
+        Emulator(config={"scan_delay": 1})  # type: ignore[arg-type]
+    config = EmulatorConfig()
+    with pytest.raises(EmulatorConfigError):
+        config.update(scan_delay=-1, upload_url_ttl=5)
+    assert config.upload_url_ttl == 300 and config.scan_delay == 0
+
+
+def test_control_calls_from_many_threads(emulator: Emulator) -> None:
+    chat = emulator.start_chat()
+    errors: list[BaseException] = []
+
+    def post(worker: int) -> None:
+        try:
+            for number in range(20):
+                emulator.send_message(
+                    chat["ContactId"], chat["ParticipantId"], f"{worker}-{number}"
+                )
+        except BaseException as error:
+            errors.append(error)
+
+    workers = [threading.Thread(target=post, args=(n,)) for n in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert errors == []
+    messages = [i for i in emulator.transcript(chat["ContactId"]) if i["Type"] == "MESSAGE"]
+    assert len(messages) == 80 and len({m["Id"] for m in messages}) == 80
+    stamps = [m["AbsoluteTime"] for m in messages]
+    assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+
+
+def test_run_foreground_in_a_thread_stops_on_event() -> None:
+    import io
+
+    out = io.StringIO()
+    stop = threading.Event()
+    worker = threading.Thread(target=run_foreground, kwargs={"stream": out, "stop_event": stop})
+    worker.start()
+    deadline = time.time() + 20
+    while "endpoint_url=" not in out.getvalue() and time.time() < deadline:
+        time.sleep(0.02)
+    url = out.getvalue().split("endpoint_url=")[1].splitlines()[0]
+    http = urllib3.PoolManager(retries=False)
+    assert http.request("GET", url + "/_emulator/health").status == 200
+    stop.set()
+    worker.join(timeout=20)
+    assert not worker.is_alive() and _refuses_connections(_port_of(url))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_run_foreground_process_exits_cleanly_on_signal(signum: int) -> None:
+    code = "from boto3_connectparticipant_ext.emulator import run_foreground; run_foreground()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("endpoint_url=http://127.0.0.1:")
+        url = first.strip().split("=", 1)[1]
+        lines = [process.stdout.readline().strip() for _ in range(3)]
+        assert [line.split("=")[0] for line in lines] == [
+            "region",
+            "instance_id",
+            "contact_flow_id",
+        ]
+        http = urllib3.PoolManager(retries=False)
+        assert http.request("GET", url + "/_emulator/health").status == 200
+        process.send_signal(signum)
+        assert process.wait(timeout=20) == 0
+        assert process.stderr is not None
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _run_pytest(directory: Path, source: str) -> subprocess.CompletedProcess[str]:
+    (directory / "test_uses_plugin.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    environment = dict(os.environ)
+    environment.pop("PYTEST_ADDOPTS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=directory,
+        env=environment,
+    )
+
+
+def test_pytest_plugin_gives_a_fresh_emulator_per_test(tmp_path: Path) -> None:
+    result = _run_pytest(
+        tmp_path,
+        """
+        seen = []
+
+        def test_one(connect_chat_emulator):
+            chat = connect_chat_emulator.start_chat(display_name="A")
+            assert len(connect_chat_emulator.transcript(chat["ContactId"])) == 1
+            seen.append(connect_chat_emulator.endpoint_url)
+
+        def test_two(connect_chat_emulator):
+            assert connect_chat_emulator.requests == []
+            assert connect_chat_emulator.endpoint_url not in seen
+        """,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+
+
+def test_plugin_import_is_light() -> None:
+    code = (
+        "import sys; import boto3_connectparticipant_ext.emulator.pytest_plugin; "
+        "heavy = [m for m in ('aiohttp', 'websockets', 'moto') if m in sys.modules]; "
+        "print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_emulator_package_import_does_not_load_aiohttp() -> None:
+    code = (
+        "import sys; from boto3_connectparticipant_ext.emulator import Emulator, Fault; "
+        "print('aiohttp' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_repr_and_records_hide_secrets(emulator: Emulator) -> None:
+    client = participant_client(emulator)
+    chat = open_chat(emulator, client)
+    text = repr(emulator) + repr(emulator.requests) + repr(emulator.frames)
+    for secret in (chat.participant_token, chat.connection_token, chat.websocket_url):
+        assert secret not in text
+    assert _first_secret_free(emulator.requests, chat.connection_token)
+
+
+def _first_secret_free(records: Any, secret: str) -> bool:
+    return all(secret not in repr(record) for record in records)
