@@ -133,8 +133,8 @@ def get_transcript(ctx: ParticipantContext, params: dict[str, Any]) -> dict[str,
     if wanted and wanted not in (contact.contact_id, contact.initial_contact_id):
         raise access_denied()
     page = transcript_page(
-        [item.data for item in contact.items],
-        times=[item.time for item in contact.items],
+        contact.items,
+        index_of=contact.item_index.get,
         contact_id=contact.contact_id,
         secret=ctx.token_secret,
         params=params,

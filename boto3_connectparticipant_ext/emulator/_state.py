@@ -35,7 +35,12 @@ import time
 from collections.abc import Callable
 from typing import Any, Optional
 
-from boto3_connectparticipant_ext.emulator._ids import iso_timestamp, new_id, new_secret
+from boto3_connectparticipant_ext.emulator._ids import (
+    iso_timestamp,
+    new_id,
+    new_secret,
+    parse_iso_timestamp,
+)
 from boto3_connectparticipant_ext.emulator._service_errors import (
     ServiceError,
     access_denied,
@@ -542,7 +547,9 @@ class ChatState:
     ) -> dict[str, Any]:
         data = item(contact) if callable(item) else item
         seq = len(contact.items)
-        contact.items.append(TranscriptItem(seq, contact.last_time, data))
+        # The kept time is the one the item shows, so AbsoluteTime positions match exactly.
+        moment = parse_iso_timestamp(data["AbsoluteTime"])
+        contact.items.append(TranscriptItem(seq, moment, data))
         contact.item_index[data["Id"]] = seq
         self._notify(contact, data)
         return data

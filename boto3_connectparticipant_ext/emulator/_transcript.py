@@ -25,8 +25,9 @@ the published chat clients rely on):
 
 Examples
 --------
->>> items = [{"Id": str(n)} for n in range(5)]
->>> page = transcript_page(items, times=[float(n) for n in range(5)], contact_id="c",
+>>> from types import SimpleNamespace
+>>> entries = [SimpleNamespace(data={"Id": str(n)}, time=float(n)) for n in range(5)]
+>>> page = transcript_page(entries, index_of=lambda _: None, contact_id="c",
 ...                        secret=b"k", params={"MaxResults": 2})
 >>> [item["Id"] for item in page.items], page.next_token is not None
 (['4', '3'], True)
@@ -39,13 +40,23 @@ import dataclasses
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
-from typing import Any, Optional
+from collections.abc import Callable, Sequence
+from typing import Any, Optional, Protocol
 
 from boto3_connectparticipant_ext.emulator._ids import parse_iso_timestamp
 from boto3_connectparticipant_ext.emulator._service_errors import validation
 
 DEFAULT_MAX_RESULTS = 10
+
+
+class Entry(Protocol):
+    """A kept transcript item: its document and its time (epoch seconds, increasing)."""
+
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+    @property
+    def time(self) -> float: ...
 
 
 @dataclasses.dataclass
@@ -55,14 +66,17 @@ class Page:
 
 
 def transcript_page(
-    items: Sequence[dict[str, Any]],
+    entries: Sequence[Entry],
     *,
-    times: Sequence[float],
+    index_of: Callable[[str], Optional[int]],
     contact_id: str,
     secret: bytes,
     params: dict[str, Any],
 ) -> Page:
-    """One GetTranscript page over ``items`` (oldest first) for already-validated ``params``."""
+    """One GetTranscript page over ``entries`` (oldest first) for validated ``params``.
+
+    Costs O(page size + log n): the emulator answers as fast for a long chat as a short one.
+    """
     max_results = params.get("MaxResults")
     limit = DEFAULT_MAX_RESULTS if max_results is None else int(max_results)
     sort_order = params.get("SortOrder") or "DESCENDING"
@@ -71,25 +85,27 @@ def transcript_page(
     if token:
         start, direction = _read_token(token, contact_id=contact_id, secret=secret)
     else:
-        start, direction = _start(items, times, params)
+        start, direction = _start(entries, index_of, params)
     if limit == 0 or start is None:
         return Page([], None)
     step = 1 if direction == "FORWARD" else -1
     picked: list[int] = []
     position = start
-    while 0 <= position < len(items) and len(picked) < limit:
+    while 0 <= position < len(entries) and len(picked) < limit:
         picked.append(position)
         position += step
-    more = 0 <= position < len(items)
+    more = 0 <= position < len(entries)
     picked.sort(reverse=sort_order == "DESCENDING")
     next_token = (
         _write_token(position, direction, contact_id=contact_id, secret=secret) if more else None
     )
-    return Page([items[index] for index in picked], next_token)
+    return Page([entries[index].data for index in picked], next_token)
 
 
 def _start(
-    items: Sequence[dict[str, Any]], times: Sequence[float], params: dict[str, Any]
+    entries: Sequence[Entry],
+    index_of: Callable[[str], Optional[int]],
+    params: dict[str, Any],
 ) -> tuple[Optional[int], str]:
     start_position = {
         key: value
@@ -97,20 +113,21 @@ def _start(
         if value is not None
     }
     direction = params.get("ScanDirection")
+    newest = len(entries) - 1
     if not start_position:
         if direction == "FORWARD":
             raise validation("A StartPosition is required when ScanDirection is FORWARD")
-        return (len(items) - 1 if items else None), "BACKWARD"
+        return (newest if entries else None), "BACKWARD"
     if len(start_position) > 1:
         raise validation("StartPosition must have exactly one of Id, AbsoluteTime, MostRecent")
     direction = direction or "FORWARD"
     forward = direction == "FORWARD"
     if "Id" in start_position:
-        wanted = start_position["Id"]
-        for index, item in enumerate(items):
-            if item.get("Id") == wanted:
-                return index, direction
-        raise validation(f"No transcript item has the Id given in StartPosition: {wanted}")
+        wanted = str(start_position["Id"])
+        found = index_of(wanted)
+        if found is None:
+            raise validation(f"No transcript item has the Id given in StartPosition: {wanted}")
+        return found, direction
     if "AbsoluteTime" in start_position:
         try:
             moment = parse_iso_timestamp(str(start_position["AbsoluteTime"]))
@@ -118,19 +135,26 @@ def _start(
             raise validation("StartPosition.AbsoluteTime must be an ISO 8601 timestamp") from None
         # Items carry millisecond timestamps; compare at that resolution.
         moment_ms = round(moment * 1000)
-        stamps = [round(value * 1000) for value in times]
+        first_not_before = _first_at_or_after(entries, moment_ms)
         if forward:
-            found = next((i for i, value in enumerate(stamps) if value >= moment_ms), None)
-        else:
-            found = next(
-                (i for i in range(len(stamps) - 1, -1, -1) if stamps[i] <= moment_ms), None
-            )
-        return found, direction
-    newest = len(items) - 1
+            return (first_not_before if first_not_before <= newest else None), direction
+        first_after = _first_at_or_after(entries, moment_ms + 1)
+        return (first_after - 1 if first_after > 0 else None), direction
     index = newest - int(start_position["MostRecent"])
     if forward:
-        return (max(index, 0) if items else None), direction
+        return (max(index, 0) if entries else None), direction
     return (index if index >= 0 else None), direction
+
+
+def _first_at_or_after(entries: Sequence[Entry], moment_ms: int) -> int:
+    low, high = 0, len(entries)
+    while low < high:
+        middle = (low + high) // 2
+        if round(entries[middle].time * 1000) < moment_ms:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def _signature(payload: bytes, secret: bytes) -> str:
