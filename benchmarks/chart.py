@@ -17,6 +17,7 @@ PASS_COLOUR = "#2e7d32"
 FAIL_COLOUR = "#c62828"
 INFO_COLOUR = "#9e9e9e"
 _LABEL_WIDTH = 58
+_TICKS = (0.001, 0.01, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.25, 2.0, 5.0, 10.0, 20.0, 100.0, 1000.0)
 
 
 def _clip(value: float) -> float:
@@ -67,7 +68,7 @@ def draw_ratio_chart(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
     count = max(len(rows), 1)
     figure, axes = plt.subplots(figsize=(13, 1.4 + 0.5 * count))
@@ -86,7 +87,6 @@ def draw_ratio_chart(
             axes.plot([goal.value, goal.value], [position - 0.38, position + 0.38], color="black")
     axes.axvline(1.0, color="#424242", linewidth=1.0)
     axes.set_xscale("log")
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
     axes.set_yticks(positions)
     axes.set_yticklabels([_label(script, row) for script, row in rows], fontsize=7.5)
     axes.grid(axis="x", which="major", color="#e0e0e0", linewidth=0.6)
@@ -99,7 +99,12 @@ def draw_ratio_chart(
         if goal is not None and goal.on_ratio
     ]
     extremes = [*ratios, *goal_values, 1.0]
-    axes.set_xlim(min(extremes) / 1.5, max(extremes) * 1.5)
+    low, high = min(extremes) / 1.5, max(extremes) * 1.5
+    axes.set_xlim(low, high)
+    # Fixed, readable ticks: log axes label minor ticks in ways that collide.
+    axes.xaxis.set_major_locator(FixedLocator([t for t in _TICKS if low <= t <= high]))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
+    axes.xaxis.set_minor_formatter(NullFormatter())
     # The verdicts form a column right of the plot: x in axes units, y in data units.
     for position, (_, row) in zip(positions, rows):
         colour = _colour(row)
