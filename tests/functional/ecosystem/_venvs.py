@@ -103,10 +103,19 @@ def ensure_venv(*, requirements: Sequence[str], python: str) -> Path:
         env = {**os.environ, "UV_NO_PROGRESS": "1"}
         env.pop("VIRTUAL_ENV", None)
         _run([uv, "venv", "--quiet", "--python", python, str(venv)], env=env)
-        _run(
-            [uv, "pip", "install", "--quiet", "--python", str(venv_python(venv)), *requirements],
-            env=env,
-        )
+        if requirements:
+            _run(
+                [
+                    uv,
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--python",
+                    str(venv_python(venv)),
+                    *requirements,
+                ],
+                env=env,
+            )
         (venv / "requirements.json").write_text(json.dumps(sorted(requirements), indent=1))
         (venv / _COMPLETE_MARKER).write_text("ok\n")
         return venv
