@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import functools
 import inspect
@@ -156,6 +157,7 @@ class AsyncChatSession:
         )
         self._sequencer = Sequencer()
         self._consumed_anchor: tuple[Optional[str], Optional[str]] = (None, None)
+        self._senders: collections.OrderedDict[str, str] = collections.OrderedDict()
         if _state is not None:
             self._restore(_state)
         self._connector: Connector = open_websocket
@@ -434,7 +436,7 @@ class AsyncChatSession:
         self._require_not_ended()
         response = await self._call("send_message", Content=content, ContentType=content_type)
         message_id = str(response["Id"])
-        self._book.mark_own(message_id)
+        self._note_own(message_id)
         return message_id
 
     async def send_typing(self) -> bool:
@@ -896,10 +898,28 @@ class AsyncChatSession:
         sender = item.get("ParticipantId")
         if not isinstance(item_id, str) or not isinstance(sender, str):
             return
+        if item.get("Type") not in ("MESSAGE", "ATTACHMENT"):
+            return
+        # Our own message can come back on the socket before SendMessage answers.
+        self._senders[item_id] = sender
+        while len(self._senders) > MAX_SAVED_IDS:
+            self._senders.popitem(last=False)
         if self._participant_id is None and self._book.is_own(item_id):
-            self._participant_id = sender
-        if sender == self._participant_id and item.get("Type") in ("MESSAGE", "ATTACHMENT"):
+            self._learn_participant_id(sender)
+        if sender == self._participant_id:
             self._book.mark_own(item_id)
+
+    def _note_own(self, message_id: str) -> None:
+        self._book.mark_own(message_id)
+        sender = self._senders.get(message_id)
+        if self._participant_id is None and sender is not None:
+            self._learn_participant_id(sender)
+
+    def _learn_participant_id(self, participant_id: str) -> None:
+        self._participant_id = participant_id
+        for item_id, sender in self._senders.items():
+            if sender == participant_id:
+                self._book.mark_own(item_id)
 
 
 class _Hooks:

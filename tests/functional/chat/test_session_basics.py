@@ -27,14 +27,12 @@ from boto3_connectparticipant_ext.chat import (
 )
 from boto3_connectparticipant_ext.emulator import Fault
 
-from .conftest import FAST, Chat, wait_for
+from .conftest import FAST, Chat
 
 
 def session_for(chat: Chat, **options: object) -> ChatSession:
     options.setdefault("chat_config", FAST)
-    return ChatSession(
-        chat.participant_token, endpoint_url=chat.emulator.endpoint_url, **options
-    )  # type: ignore[arg-type]
+    return ChatSession(chat.participant_token, endpoint_url=chat.emulator.endpoint_url, **options)  # type: ignore[arg-type]
 
 
 def test_connect_uses_one_create_connection_with_both_types_and_connect_participant(
@@ -179,9 +177,7 @@ def test_transcript_describe_view_and_authentication(chat: Chat) -> None:
         assert url.startswith("http")
         session.cancel_participant_authentication(auth_session)
         auth_events = [
-            event
-            for event in session.events(timeout=1)
-            if isinstance(event, AuthenticationEvent)
+            event for event in session.events(timeout=1) if isinstance(event, AuthenticationEvent)
         ]
     assert auth_events and auth_events[0].status == "initiated"
 
@@ -254,15 +250,14 @@ def test_joined_event_of_a_new_participant(chat: Chat) -> None:
 def test_no_secret_reaches_logs_reprs_or_state_repr(
     chat: Chat, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.DEBUG):
-        with session_for(chat) as session:
-            session.send_message("hi")
-            chat.emulator.inject_fault(Fault.DROP_WEBSOCKET)
-            for event in session.events(timeout=5):
-                if event.kind == "connection.reestablished":
-                    break
-            state = session.save_state()
-            texts = [repr(session), repr(state), str(state)]
+    with caplog.at_level(logging.DEBUG), session_for(chat) as session:
+        session.send_message("hi")
+        chat.emulator.inject_fault(Fault.DROP_WEBSOCKET)
+        for event in session.events(timeout=5):
+            if event.kind == "connection.reestablished":
+                break
+        state = session.save_state()
+        texts = [repr(session), repr(state), str(state)]
     secrets = {chat.participant_token, state.connection_token}
     logged = caplog.text + "\n".join(texts)
     for secret in secrets:
