@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import TracebackType
 from typing import Any, Optional
 
@@ -48,10 +49,24 @@ class Emulator:
     ) -> None:
         if config is not None and not isinstance(config, EmulatorConfig):
             raise EmulatorConfigError("config must be an EmulatorConfig")
-        self.config = config if config is not None else EmulatorConfig()
+        self._config = config if config is not None else EmulatorConfig()
         self._host = host
         self._port = port
         self._server: Any = None
+
+    @property
+    def config(self) -> EmulatorConfig:
+        """The live settings: changes apply to later requests."""
+        return self._config
+
+    @config.setter
+    def config(self, new: EmulatorConfig) -> None:
+        if not isinstance(new, EmulatorConfig):
+            raise EmulatorConfigError("config must be an EmulatorConfig")
+        # The running server holds the original object: copy the values into it.
+        self._config.update(
+            **{field.name: getattr(new, field.name) for field in dataclasses.fields(new)}
+        )
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -61,7 +76,7 @@ class Emulator:
             return self
         from boto3_connectparticipant_ext.emulator._server import EmulatorServer
 
-        server = EmulatorServer(self.config, host=self._host, port=self._port)
+        server = EmulatorServer(self._config, host=self._host, port=self._port)
         server.start()
         self._server = server
         return self

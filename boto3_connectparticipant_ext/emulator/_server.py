@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import secrets
 import socket
 import threading
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
 CONTROL_PREFIX = "/_emulator/"
+_LOG = logging.getLogger("boto3_connectparticipant_ext.emulator")
 _T = TypeVar("_T")
 _CALL_TIMEOUT = 30.0
 _SHUTDOWN_TIMEOUT = 1.0
@@ -231,6 +233,18 @@ class EmulatorServer:
     # -- requests --------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._route(request)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            # Only the type: messages could quote a token from the request.
+            _LOG.error("emulator failed on %s: %s", request.method, type(error).__name__)
+            return error_response(
+                ServiceError("InternalServerException", "An internal error occurred")
+            )
+
+    async def _route(self, request: web.Request) -> web.StreamResponse:
         raw_path = request.rel_url.raw_path
         if raw_path.startswith(CONTROL_PREFIX):
             response: web.StreamResponse = await self._control_http.handle(request)

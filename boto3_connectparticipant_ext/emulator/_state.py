@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, Optional
@@ -58,6 +59,8 @@ LEFT = EVENT_PREFIX + "participant.left"
 CHAT_ENDED = EVENT_PREFIX + "chat.ended"
 CONNECTION_ACKNOWLEDGED = EVENT_PREFIX + "connection.acknowledged"
 SENDABLE_EVENTS = frozenset({TYPING, DELIVERED, READ, CONNECTION_ACKNOWLEDGED})
+
+_LOG = logging.getLogger("boto3_connectparticipant_ext.emulator")
 
 ItemListener = Callable[["Contact", dict[str, Any]], None]
 ContactListener = Callable[["Contact", Optional["Participant"]], None]
@@ -499,7 +502,12 @@ class ChatState:
         self._schedule(delay, lambda: self._finish_scan(attachment, item))
 
     def _finish_scan(self, attachment: Attachment, item: dict[str, Any]) -> None:
-        verdict = self.config.scan_rule(attachment.name, attachment.size)
+        try:
+            verdict = self.config.scan_rule(attachment.name, attachment.size)
+        except Exception as error:
+            _LOG.error("scan_rule failed (%s); the attachment is REJECTED", type(error).__name__)
+            verdict = "REJECTED"
+        # Anything but an explicit approval is a rejection, as a scanner would fail closed.
         status = verdict if verdict in ("APPROVED", "REJECTED") else "REJECTED"
         attachment.status = status
         item["Attachments"][0]["Status"] = status

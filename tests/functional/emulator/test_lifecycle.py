@@ -257,3 +257,64 @@ def test_repr_and_records_hide_secrets(emulator: Emulator) -> None:
 
 def _first_secret_free(records: Any, secret: str) -> bool:
     return all(secret not in repr(record) for record in records)
+
+
+def test_replacing_config_updates_the_live_one(emulator: Emulator) -> None:
+    live = emulator.config
+    emulator.config = EmulatorConfig(connection_token_ttl=120, scan_delay=0.5)
+    assert emulator.config is live and live.connection_token_ttl == 120
+    client = participant_client(emulator)
+    started = emulator.start_chat()
+    answer = client.create_participant_connection(
+        ParticipantToken=started["ParticipantToken"], Type=["CONNECTION_CREDENTIALS"]
+    )
+    from boto3_connectparticipant_ext.emulator._ids import parse_iso_timestamp
+
+    assert parse_iso_timestamp(answer["ConnectionCredentials"]["Expiry"]) - time.time() < 130
+    with pytest.raises(EmulatorConfigError):
+        emulator.config = {"scan_delay": 1}  # type: ignore[assignment]
+
+
+def test_a_bug_still_answers_like_the_service(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from boto3_connectparticipant_ext.emulator import _participant_api
+
+    client = participant_client(emulator)
+    chat = open_chat(emulator, client)
+
+    def broken(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+        raise RuntimeError(f"bug while handling {params['ConnectionToken']}")
+
+    monkeypatch.setitem(_participant_api.HANDLERS, "SendMessage", broken)
+    with pytest.raises(client.exceptions.InternalServerException):
+        client.send_message(
+            ConnectionToken=chat.connection_token, ContentType="text/plain", Content="x"
+        )
+    assert chat.connection_token not in caplog.text
+    assert "RuntimeError" in caplog.text
+
+
+def test_a_failing_scan_rule_rejects_instead_of_breaking(emulator: Emulator) -> None:
+    def failing(name: str, size: int) -> str:
+        raise ValueError("scanner down")
+
+    emulator.config.update(scan_rule=failing)
+    client = participant_client(emulator)
+    chat = open_chat(emulator, client)
+    upload = client.start_attachment_upload(
+        ConnectionToken=chat.connection_token,
+        ContentType="text/plain",
+        AttachmentSizeInBytes=1,
+        AttachmentName="a.txt",
+    )
+    metadata = upload["UploadMetadata"]
+    http = urllib3.PoolManager(retries=False)
+    assert (
+        http.request("PUT", metadata["Url"], body=b"a", headers=metadata["HeadersToInclude"]).status
+        == 200
+    )
+    client.complete_attachment_upload(
+        ConnectionToken=chat.connection_token, AttachmentIds=[upload["AttachmentId"]]
+    )
+    assert emulator.transcript(chat.contact_id)[-1]["Attachments"][0]["Status"] == "REJECTED"
