@@ -173,8 +173,6 @@ def connectparticipant_client(
     region_name: Optional[str] = None,
     endpoint_url: Optional[str] = None,
     config: Any = None,
-    connection_token: Optional[str] = None,
-    participant_token: Optional[str] = None,
 ) -> ConnectParticipantExtClient:
     """Install the plugin and return a new connectparticipant client, fully typed.
 
@@ -184,24 +182,23 @@ def connectparticipant_client(
         A ``boto3.session.Session`` (default: a new one).
     region_name, endpoint_url, config
         As for ``session.client(...)``; the client is unsigned whatever ``config`` says.
-    connection_token, participant_token
-        Bound to the client (:func:`~boto3_connectparticipant_ext.bind_tokens`) so calls may omit
-        them.
+
+    The stub types declare the token arguments required, so typed code passes
+    ``ConnectionToken=`` explicitly (``bind_tokens`` still works at run time, but the type
+    checker does not know about it).
 
     Examples
     --------
-    >>> client = connectparticipant_client(region_name="us-east-1", connection_token="...")
-    >>> # client.send_message(Content="hi", ContentType="text/plain")  # typed, no token needed
+    >>> client = connectparticipant_client(region_name="us-east-1")
+    >>> # client.send_message(ConnectionToken=token, Content="hi", ContentType="text/plain")
     """
     import boto3
 
-    from boto3_connectparticipant_ext import bind_tokens, install
+    from boto3_connectparticipant_ext import install
 
     install()
     factory = session if session is not None else boto3.session.Session()
     client = factory.client(
         SERVICE_NAME, region_name=region_name, endpoint_url=endpoint_url, config=config
     )
-    if connection_token is not None or participant_token is not None:
-        bind_tokens(client, connection_token=connection_token, participant_token=participant_token)
     return as_extended(client)
