@@ -75,6 +75,11 @@ class TransferConfig:
     url_expiry_seconds
         Lifetime requested for download URLs (GetAttachment
         ``UrlExpiryInSeconds``, 5..300); ``None`` uses the service's default.
+    fsync
+        Flush a downloaded file to disk before renaming it into place, so that
+        even a power cut never leaves a truncated file under the final name.
+        Off by default (like boto3's ``download_file``): the rename is atomic
+        for every reader either way; the flush costs a disk write-back.
 
     Examples
     --------
@@ -97,6 +102,7 @@ class TransferConfig:
     backoff_base: float
     backoff_max: float
     url_expiry_seconds: Optional[int]
+    fsync: bool
 
     def __init__(
         self,
@@ -113,6 +119,7 @@ class TransferConfig:
         backoff_base: float = 0.25,
         backoff_max: float = 8.0,
         url_expiry_seconds: Optional[int] = None,
+        fsync: bool = False,
     ) -> None:
         values: dict[str, Any] = {
             "chunk_size": _whole("chunk_size", chunk_size, minimum=_MIN_CHUNK, maximum=_MAX_CHUNK),
@@ -131,6 +138,7 @@ class TransferConfig:
                 if url_expiry_seconds is None
                 else _whole("url_expiry_seconds", url_expiry_seconds, minimum=5, maximum=300)
             ),
+            "fsync": _flag("fsync", fsync),
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)

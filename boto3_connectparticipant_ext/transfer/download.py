@@ -177,7 +177,8 @@ def download_attachment(
                 osutil=osutil,
                 http=http,
             )
-            osutil.flush_to_disk(handle)
+            if config.fsync:
+                osutil.flush_to_disk(handle)
         osutil.commit(temporary, target, overwrite=overwrite)
         committed = True
     finally:

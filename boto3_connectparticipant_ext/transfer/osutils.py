@@ -59,6 +59,7 @@ class OSUtils:
         return cast(BinaryIO, os.fdopen(descriptor, "w+b")), path
 
     def flush_to_disk(self, handle: BinaryIO) -> None:
+        """Write ``handle``'s data through to the disk (``fsync``)."""
         handle.flush()
         os.fsync(handle.fileno())
 

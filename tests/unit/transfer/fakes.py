@@ -195,6 +195,7 @@ class RecordingOSUtils(OSUtils):
         self.committed: list[tuple[str, str, bool]] = []
         self.removed: list[str] = []
         self.temp_files: list[str] = []
+        self.events: list[str] = []
         self.clock = 1000.0
         self.now = now or datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -214,7 +215,12 @@ class RecordingOSUtils(OSUtils):
         self.temp_files.append(path)
         return handle, path
 
+    def flush_to_disk(self, handle: Any) -> None:
+        self.events.append("fsync")
+        super().flush_to_disk(handle)
+
     def commit(self, temporary: str, target: str, *, overwrite: bool) -> None:
+        self.events.append("commit")
         self.committed.append((temporary, target, overwrite))
         super().commit(temporary, target, overwrite=overwrite)
 

@@ -35,6 +35,7 @@ from boto3_connectparticipant_ext.transfer.progress import ProgressTracker
         {"scan_timeout": 0},
         {"wait_for_scan": "yes"},
         {"url_expiry_seconds": 301},
+        {"fsync": 1},
     ],
 )
 def test_invalid_config_is_a_typed_error(changes: dict[str, object]) -> None:

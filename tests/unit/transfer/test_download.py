@@ -72,6 +72,19 @@ def test_good_download_is_renamed_into_place(tmp_path: Path) -> None:
     assert http.sent[0].method == "GET" and http.sent[0].url == DOWNLOAD_URL
 
 
+def test_fsync_before_rename_only_when_configured(tmp_path: Path) -> None:
+    client = FakeParticipantClient(attachment_size=len(DATA))
+    osutil = RecordingOSUtils()
+    download(client, ScriptedHttp(response(200, DATA)), tmp_path / "a", osutil=osutil)
+    assert osutil.events == ["commit"]
+    osutil = RecordingOSUtils()
+    durable = CONFIG.replace(fsync=True)
+    download(
+        client, ScriptedHttp(response(200, DATA)), tmp_path / "b", osutil=osutil, Config=durable
+    )
+    assert osutil.events == ["fsync", "commit"]
+
+
 def test_requested_url_lifetime_is_passed(tmp_path: Path) -> None:
     client = FakeParticipantClient(attachment_size=len(DATA))
     download(
