@@ -8,9 +8,11 @@ from typing import Any
 
 import boto3
 import botocore
+import botocore.session
 import pytest
 from botocore.config import Config
 
+from boto3_connectparticipant_ext import model
 from boto3_connectparticipant_ext.emulator import Emulator, EmulatorConfig
 
 NO_RETRIES = {"total_max_attempts": 1, "mode": "standard"}
@@ -32,13 +34,23 @@ def participant_client(
     extra = (
         {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"} if signed else {}
     )
-    return boto3.session.Session().client(
+    # Signed: botocore's own model (it declares SigV4); unsigned: ours (noAuth markers).
+    session = boto3.session.Session() if signed else _session_with_our_model()
+    return session.client(
         "connectparticipant",
         region_name=emu.region,
         endpoint_url=emu.endpoint_url,
         config=Config(**options),
         **extra,
     )
+
+
+def _session_with_our_model() -> boto3.session.Session:
+    # The AWS_DATA_PATH route: a stock client that reads the model we ship, so the
+    # newest members exist whatever botocore release runs the suite.
+    core = botocore.session.get_session()
+    core.get_component("data_loader").search_paths.insert(0, model.data_path())
+    return boto3.session.Session(botocore_session=core)
 
 
 def connect_client(emu: Emulator) -> Any:

@@ -372,7 +372,8 @@ def test_large_upload_and_download_stream_and_leave_nothing(private_tempdir: Pat
 
 @pytest.mark.moto
 def test_s3_mode_hands_out_moto_presigned_urls() -> None:
-    from moto.server import ThreadedMotoServer
+    moto_server = pytest.importorskip("moto.server")
+    ThreadedMotoServer = moto_server.ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
