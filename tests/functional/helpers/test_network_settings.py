@@ -198,20 +198,17 @@ def _certificates(directory: Path) -> tuple[Path, Path, Path]:
 @pytest.fixture
 def tls_moto(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     pytest.importorskip("moto.server")
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+    from moto.moto_server import werkzeug_app
     from werkzeug.serving import make_server
 
     ca_path, cert_path, key_path = _certificates(tmp_path)
     server = make_server(
         "127.0.0.1",
         0,
-        DomainDispatcherApplication(create_backend_app),
+        werkzeug_app.DomainDispatcherApplication(werkzeug_app.create_backend_app),
         threaded=True,
-        request_handler=MotoRequestHandler,
+        # Newer moto ships its own handler (keeps underscored headers); older ones do not.
+        request_handler=getattr(werkzeug_app, "MotoRequestHandler", None),
         ssl_context=(str(cert_path), str(key_path)),
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
