@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,7 +36,7 @@ def participant_client(
         {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret"} if signed else {}
     )
     # Signed: botocore's own model (it declares SigV4); unsigned: ours (noAuth markers).
-    session = boto3.session.Session() if signed else _session_with_our_model()
+    session = _stock_session() if signed else _session_with_our_model()
     return session.client(
         "connectparticipant",
         region_name=emu.region,
@@ -45,17 +46,24 @@ def participant_client(
     )
 
 
+@functools.lru_cache(maxsize=None)
 def _session_with_our_model() -> boto3.session.Session:
     # The AWS_DATA_PATH route: a stock client that reads the model we ship, so the
-    # newest members exist whatever botocore release runs the suite.
+    # newest members exist whatever botocore release runs the suite. One session for
+    # the whole run keeps client creation cheap (its loader caches the models).
     core = botocore.session.get_session()
     core.get_component("data_loader").search_paths.insert(0, model.data_path())
     return boto3.session.Session(botocore_session=core)
 
 
+@functools.lru_cache(maxsize=None)
+def _stock_session() -> boto3.session.Session:
+    return boto3.session.Session()
+
+
 def connect_client(emu: Emulator) -> Any:
     """A stock Connect admin client with any credentials."""
-    return boto3.session.Session().client(
+    return _stock_session().client(
         "connect",
         region_name=emu.region,
         endpoint_url=emu.endpoint_url,
