@@ -250,8 +250,9 @@ class EmulatorServer:
             response: web.StreamResponse = await self._control_http.handle(request)
             return response
         if raw_path == WEBSOCKET_PATH:
-            self._record(request, "WebsocketConnect", 0, 101)
-            return await self._require_hub().handle(request)
+            return await self._require_hub().handle(
+                request, lambda status: self._record(request, "WebsocketConnect", 0, status)
+            )
         if raw_path.startswith(STORE_PREFIX) and self._local_store is not None:
             return await self._handle_store(request)
         return await self._handle_api(request)

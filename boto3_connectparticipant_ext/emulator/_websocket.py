@@ -28,6 +28,7 @@ import asyncio
 import dataclasses
 import json
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from boto3_connectparticipant_ext.emulator._faults import Fault, FaultRegistry
@@ -154,18 +155,24 @@ class WebsocketHub:
 
     # -- the socket ------------------------------------------------------------------
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
+    async def handle(
+        self, request: web.Request, on_answer: Callable[[int], None]
+    ) -> web.StreamResponse:
+        """Serve one socket until it closes; ``on_answer(status)`` learns the upgrade's status."""
         from aiohttp import web
 
         secret = request.query.get("AuthToken", "")
         grant = self._state.by_websocket_secret(secret)
         participant = grant.participant if grant is not None else None
         if participant is None or not participant.active or not participant.contact.active:
+            on_answer(403)
             return web.json_response({"message": "Forbidden"}, status=403)
         websocket = web.WebSocketResponse(autoping=True)
         if not websocket.can_prepare(request).ok:
+            on_answer(426)
             return web.json_response({"message": "Expected a websocket upgrade"}, status=426)
         await websocket.prepare(request)
+        on_answer(101)
         session = SocketSession(
             participant=participant,
             connection_id=new_connection_id(),

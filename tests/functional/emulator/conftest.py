@@ -46,7 +46,7 @@ def participant_client(
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=1)
 def _session_with_our_model() -> boto3.session.Session:
     # The AWS_DATA_PATH route: a stock client that reads the model we ship, so the
     # newest members exist whatever botocore release runs the suite. One session for
@@ -56,7 +56,7 @@ def _session_with_our_model() -> boto3.session.Session:
     return boto3.session.Session(botocore_session=core)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=1)
 def _stock_session() -> boto3.session.Session:
     return boto3.session.Session()
 

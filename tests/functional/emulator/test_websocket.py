@@ -126,6 +126,8 @@ def test_late_or_unknown_url_is_refused_at_upgrade(emulator: Emulator, client: A
     assert caught.value.response.status_code == 403
     with pytest.raises(InvalidStatus):
         connect(chat.websocket_url.split("?")[0] + "?AuthToken=forged", open_timeout=WAIT)
+    statuses = [r.status for r in emulator.requests if r.operation == "WebsocketConnect"]
+    assert statuses == [403, 403]
 
 
 def test_chat_end_pushes_chat_ended_then_closes(emulator: Emulator, chat: Chat) -> None:
@@ -195,7 +197,7 @@ def test_frames_are_recorded_both_ways(emulator: Emulator, chat: Chat) -> None:
     assert frames[0].text == SUBSCRIBE
     assert frames[0].connection_id == frames[1].connection_id
     opened = [r for r in emulator.requests if r.operation == "WebsocketConnect"]
-    assert opened and "AuthToken" in opened[0].query_keys
+    assert opened and "AuthToken" in opened[0].query_keys and opened[0].status == 101
     assert chat.websocket_url.split("AuthToken=")[1] not in repr(opened[0])
 
 
