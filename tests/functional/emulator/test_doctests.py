@@ -10,9 +10,10 @@ import pytest
 
 import boto3_connectparticipant_ext.emulator as package
 
-MODULES = sorted(
+SUBMODULES = sorted(
     f"{package.__name__}.{info.name}" for info in pkgutil.iter_modules(package.__path__)
-) + [package.__name__]
+)
+MODULES = [package.__name__, *SUBMODULES]
 
 
 @pytest.mark.parametrize("name", MODULES)
