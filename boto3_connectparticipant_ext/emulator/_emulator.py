@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from types import TracebackType
 from typing import Any, Optional
 
@@ -53,6 +54,7 @@ class Emulator:
         self._host = host
         self._port = port
         self._server: Any = None
+        self._finalizer: Optional[weakref.finalize[Any, Any]] = None
 
     @property
     def config(self) -> EmulatorConfig:
@@ -79,11 +81,16 @@ class Emulator:
         server = EmulatorServer(self._config, host=self._host, port=self._port)
         server.start()
         self._server = server
+        # A forgotten emulator still stops (and deletes its files) when collected or at exit.
+        self._finalizer = weakref.finalize(self, server.stop)
         return self
 
     def stop(self) -> None:
         """Close every socket, stop serving and delete stored attachments. Idempotent."""
         server, self._server = self._server, None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
         if server is not None:
             server.stop()
 

@@ -306,7 +306,8 @@ class ChatState:
         )
         contact.participants[participant.participant_id] = participant
         self._participant_tokens[participant.participant_token] = participant
-        self._append(contact, self._participant_item(participant, "EVENT", JOINED))
+        if role != "SYSTEM":
+            self._append(contact, self._participant_item(participant, "EVENT", JOINED))
         return participant
 
     def create_connection(

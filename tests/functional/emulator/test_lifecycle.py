@@ -318,3 +318,32 @@ def test_a_failing_scan_rule_rejects_instead_of_breaking(emulator: Emulator) -> 
         ConnectionToken=chat.connection_token, AttachmentIds=[upload["AttachmentId"]]
     )
     assert emulator.transcript(chat.contact_id)[-1]["Attachments"][0]["Status"] == "REJECTED"
+
+
+def test_a_forgotten_emulator_is_stopped_when_collected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    emulator = Emulator().start()
+    port = _port_of(emulator.endpoint_url)
+    client = participant_client(emulator)
+    chat = open_chat(emulator, client)
+    upload = client.start_attachment_upload(
+        ConnectionToken=chat.connection_token,
+        ContentType="text/plain",
+        AttachmentSizeInBytes=1,
+        AttachmentName="a.txt",
+    )
+    metadata = upload["UploadMetadata"]
+    http = urllib3.PoolManager(retries=False)
+    assert (
+        http.request("PUT", metadata["Url"], body=b"a", headers=metadata["HeadersToInclude"]).status
+        == 200
+    )
+    assert any(tmp_path.iterdir())
+    del emulator, client
+    gc.collect()
+    assert _refuses_connections(port)
+    assert list(tmp_path.iterdir()) == []
