@@ -34,6 +34,7 @@ USER_AGENT = f"boto3-connectparticipant-ext/{__version__} (attachment transfer)"
 _DEFAULT_TIMEOUT = 60.0
 _DEFAULT_POOL = 10
 _URL_QUERY = re.compile(r"\?[^\s'\"<>]*")
+_URL_USERINFO = re.compile(r"//[^/\s'\"@]+@")
 
 #: Errors of the transport (connection, TLS, protocol, truncated body).
 TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (urllib3.exceptions.HTTPError, OSError)
@@ -241,7 +242,8 @@ def http_for_client(client: Any) -> TransferHttp:
 
 def describe_error(error: BaseException) -> str:
     """A one-line description of ``error`` safe to put in a message (no URL query, no token)."""
-    text = redact_text(_URL_QUERY.sub("?<redacted>", str(error)))
+    text = _URL_USERINFO.sub("//<redacted>@", _URL_QUERY.sub("?<redacted>", str(error)))
+    text = redact_text(text)
     if len(text) > 300:
         text = text[:297] + "..."
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

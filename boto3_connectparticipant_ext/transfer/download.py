@@ -153,6 +153,10 @@ def download_attachment(
             )
         target = os.path.join(path, safe_file_name(str(attachment.get("AttachmentName") or "")))
         overwrite = Overwrite
+        if osutil.exists(target) and not osutil.is_file(target):
+            raise TargetPathError(
+                f"{os.path.basename(target)!r} exists in {path!r} and is not a regular file"
+            )
         if osutil.exists(target) and not overwrite:
             raise TargetExistsError(
                 f"{os.path.basename(target)!r} already exists in {path!r}; "
@@ -242,7 +246,7 @@ def download_attachment_fileobj(
 
 @dataclasses.dataclass
 class _Link:
-    url: str
+    url: str = dataclasses.field(repr=False)  # a credential
     expiry: Any
     size: Optional[int]
 

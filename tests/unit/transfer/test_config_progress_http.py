@@ -143,3 +143,5 @@ def test_one_pool_per_client() -> None:
 def test_error_descriptions_carry_no_url_query() -> None:
     text = describe_error(OSError("failed GET https://b/k?X-Amz-Signature=s3cr3t&X-Amz-Date=1"))
     assert "s3cr3t" not in text and "X-Amz-Date" not in text and text.startswith("OSError")
+    proxy = describe_error(OSError("cannot reach http://user:pa55@proxy.corp:3128/"))
+    assert "pa55" not in proxy and "proxy.corp:3128" in proxy

@@ -210,6 +210,14 @@ def test_directory_target_never_overwrites_unless_asked(tmp_path: Path) -> None:
     assert (tmp_path / "report.pdf").read_bytes() == DATA
 
 
+def test_directory_target_never_replaces_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "report.pdf").mkdir()
+    client = FakeParticipantClient(attachment_size=len(DATA))
+    with pytest.raises(TargetPathError):
+        download(client, ScriptedHttp(), tmp_path, Overwrite=True)
+    assert (tmp_path / "report.pdf").is_dir()
+
+
 def test_file_appearing_during_download_is_not_overwritten(tmp_path: Path) -> None:
     client = FakeParticipantClient(attachment_size=len(DATA))
 

@@ -213,7 +213,10 @@ def test_url_already_expired_is_refused_without_a_put(pdf_file: Path) -> None:
     assert http.sent == []
 
 
-def test_no_retry_once_the_url_would_expire_during_backoff(pdf_file: Path) -> None:
+def test_no_retry_once_the_url_would_expire_during_backoff(
+    pdf_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("random.uniform", lambda low, high: high)
     client = FakeParticipantClient(url_expiry="2024-01-01T00:00:03.000Z")
     http = ScriptedHttp(response(500), response(200))
     config = SMALL_CHUNKS.replace(backoff_base=8.0)
