@@ -193,7 +193,7 @@ def parse_timestamp(text: str) -> Optional[float]:
         # Python < 3.11 accepts only 0, 3 or 6 fractional digits.
         try:
             head, _, rest = cleaned.partition(".")
-            digits = "".join(ch for ch in rest if ch.isdigit())
+            digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
             zone = rest[len(digits) :]
             moment = datetime.datetime.fromisoformat(f"{head}.{(digits + '000000')[:6]}{zone}")
         except ValueError:
