@@ -84,7 +84,10 @@ def _add_transfer_limits(parser: argparse.ArgumentParser) -> None:
 
 def _build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    # SUPPRESS: a subcommand's default must not undo "cpx --debug COMMAND".
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
     parser = argparse.ArgumentParser(
         prog="cpx",
         description="Amazon Connect Participant Service from the command line.",
@@ -271,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:
         code, message = describe_failure(error)
-        if args.debug:
+        if getattr(args, "debug", False):
             from boto3_connectparticipant_ext.redact import redact_text
 
             sys.stderr.write(redact_text(traceback.format_exc()))

@@ -121,7 +121,7 @@ def _model_report(stock: dict[str, Any], ours: dict[str, Any], model: Any) -> di
             "and only our GetTranscript paginator is added"
         )
     else:
-        reason = "ours has every feature of the model botocore would load, and more or the same"
+        reason = "the model botocore would load has nothing ours lacks, so ours is used"
     return {
         "stock_file": str(stock_file) if stock_file else None,
         "stock_source": _describe_source(stock_file, model),
@@ -196,39 +196,84 @@ def render_text(report: dict[str, Any], stream: TextIO) -> None:
     credentials = report["credentials"]
     operations = report["operations"]
     paginator = operations["get_transcript_paginator"]
-    lines = [
-        "versions",
-        f"  python                        {versions['python']} ({versions['python_executable']})",
-        f"  botocore                      {versions['botocore']} ({versions['botocore_location']})",
-        f"  boto3                         {versions['boto3']}",
-        f"  boto3-connectparticipant-ext  {versions['boto3_connectparticipant_ext']}"
-        f" ({versions['package_location']})",
-        "model",
-        f"  stock botocore loads          {model['stock_source']}: {model['stock_file']}",
-        f"  with the plugin               {model['with_plugin_source']}:"
-        f" {model['with_plugin_file']}",
-        f"  why                           {model['why']}",
-        f"  ours was built from           {model['ours_built_from'] or 'unknown'}",
-        "activation routes configured in this environment",
-        "  install() in code             cannot be seen from here (cpx itself uses it)",
-        "  BOTOCORE_EXPERIMENTAL__PLUGINS "
-        f"{_yes_no(activation['botocore_plugins_variable']['configured'])}"
-        f" (activates on client creation: "
-        f"{_yes_no(activation['botocore_plugins_variable']['works'])})",
-        f"  AWS_DATA_PATH has our model   {_yes_no(activation['aws_data_path']['configured'])}",
-        f"  AWS CLI v1 plugin configured  {_yes_no(activation['awscli_plugin']['configured'])}",
-        "credentials",
-        f"  stock client looks them up    {_yes_no(credentials['stock']['looks_up_credentials'])}",
-        "  plugin client looks them up   "
-        f"{_yes_no(credentials['with_plugin']['looks_up_credentials'])}",
-        "  AWS credentials in env        "
-        + (", ".join(credentials["in_environment"]) or "none")
-        + " (never sent by connectparticipant calls while the plugin is active)",
-        "operations",
-        f"  with the plugin ({len(operations['with_plugin'])})"
-        f"          {', '.join(operations['with_plugin'])}",
-        "  missing from stock botocore   " + (", ".join(operations["only_with_plugin"]) or "none"),
-        f"  GetTranscript paginator       stock: {_yes_no(paginator['stock'])},"
-        f" with the plugin: {_yes_no(paginator['with_plugin'])}",
+    plugins_variable = activation["botocore_plugins_variable"]
+    sections: list[tuple[str, list[tuple[str, str]]]] = [
+        (
+            "versions",
+            [
+                ("python", f"{versions['python']} ({versions['python_executable']})"),
+                ("botocore", f"{versions['botocore']} ({versions['botocore_location']})"),
+                ("boto3", versions["boto3"]),
+                (
+                    "boto3-connectparticipant-ext",
+                    f"{versions['boto3_connectparticipant_ext']} ({versions['package_location']})",
+                ),
+            ],
+        ),
+        (
+            "model",
+            [
+                ("stock botocore loads", f"{model['stock_source']}: {model['stock_file']}"),
+                ("with the plugin", f"{model['with_plugin_source']}: {model['with_plugin_file']}"),
+                ("why", model["why"]),
+                ("ours was built from", model["ours_built_from"] or "unknown"),
+            ],
+        ),
+        (
+            "activation routes in this environment",
+            [
+                ("install() in code", "not visible from here (cpx itself uses it)"),
+                (
+                    "BOTOCORE_EXPERIMENTAL__PLUGINS",
+                    f"{_yes_no(plugins_variable['configured'])} (activates when a client is "
+                    f"created: {_yes_no(plugins_variable['works'])})",
+                ),
+                ("AWS_DATA_PATH has our model", _yes_no(activation["aws_data_path"]["configured"])),
+                (
+                    "AWS CLI v1 plugin configured",
+                    _yes_no(activation["awscli_plugin"]["configured"]),
+                ),
+            ],
+        ),
+        (
+            "credentials",
+            [
+                (
+                    "stock client looks them up",
+                    _yes_no(credentials["stock"]["looks_up_credentials"]),
+                ),
+                (
+                    "plugin client looks them up",
+                    _yes_no(credentials["with_plugin"]["looks_up_credentials"]),
+                ),
+                (
+                    "AWS credentials in environment",
+                    (", ".join(credentials["in_environment"]) or "none")
+                    + " (never sent by connectparticipant calls while the plugin is active)",
+                ),
+            ],
+        ),
+        (
+            "operations",
+            [
+                (
+                    f"with the plugin ({len(operations['with_plugin'])})",
+                    ", ".join(operations["with_plugin"]),
+                ),
+                (
+                    "missing from stock botocore",
+                    ", ".join(operations["only_with_plugin"]) or "none",
+                ),
+                (
+                    "GetTranscript paginator",
+                    f"stock: {_yes_no(paginator['stock'])}, "
+                    f"with the plugin: {_yes_no(paginator['with_plugin'])}",
+                ),
+            ],
+        ),
     ]
-    stream.write("\n".join(lines) + "\n")
+    width = max(len(label) for _, rows in sections for label, _ in rows) + 2
+    for heading, rows in sections:
+        stream.write(heading + "\n")
+        for label, value in rows:
+            stream.write(f"  {label.ljust(width)}{value}\n")

@@ -45,10 +45,15 @@ def test_doctor_reports_model_credentials_and_operations(cpx: Cpx) -> None:
     assert report["model"]["with_plugin_file"].startswith(data_path())
 
     text = cpx.ok("doctor").stdout
-    for heading in ("versions", "model", "activation routes", "credentials", "operations"):
-        assert heading in text.splitlines()[0:40] or any(
-            line.startswith(heading) for line in text.splitlines()
-        )
+    headings = [line for line in text.splitlines() if line and not line.startswith(" ")]
+    assert headings == [
+        "versions",
+        "model",
+        "activation routes in this environment",
+        "credentials",
+        "operations",
+    ]
+    assert "  plugin client looks them up    no" in text
 
 
 def test_doctor_sees_the_environment_routes(cpx: Cpx) -> None:
