@@ -188,6 +188,14 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _plugins_variable_text(route: dict[str, bool]) -> str:
+    if route["works"]:
+        return "yes, and it activates the plugin when a client is created"
+    if route["configured"]:
+        return "set, but it did not activate the plugin (needs botocore >= 1.39.9)"
+    return "no"
+
+
 def render_text(report: dict[str, Any], stream: TextIO) -> None:
     """Write ``report`` as readable text."""
     versions = report["versions"]
@@ -223,11 +231,7 @@ def render_text(report: dict[str, Any], stream: TextIO) -> None:
             "activation routes in this environment",
             [
                 ("install() in code", "not visible from here (cpx itself uses it)"),
-                (
-                    "BOTOCORE_EXPERIMENTAL__PLUGINS",
-                    f"{_yes_no(plugins_variable['configured'])} (activates when a client is "
-                    f"created: {_yes_no(plugins_variable['works'])})",
-                ),
+                ("BOTOCORE_EXPERIMENTAL__PLUGINS", _plugins_variable_text(plugins_variable)),
                 ("AWS_DATA_PATH has our model", _yes_no(activation["aws_data_path"]["configured"])),
                 (
                     "AWS CLI v1 plugin configured",
