@@ -2,8 +2,10 @@
 
 Items reach a session from up to two sockets (during a make-before-break
 refresh) and from the transcript (gap fill). The sequencer sees every one of
-them, lets each item through once, stitches streamed bot chunks into one
-message and remembers the last item the transcript can be resumed after.
+them, lets each item through once (an attachment once per scan status, so an
+IN_PROGRESS -> APPROVED change is an event), stitches streamed bot chunks
+into one message and remembers the last item the transcript can be resumed
+after.
 """
 
 from __future__ import annotations
@@ -100,9 +102,10 @@ class Sequencer:
         item_id = str(item_id)
         if is_stream_chunk(item):
             return self._accept_chunk(item_id, item, from_transcript=from_transcript)
-        if item_id in self._seen:
+        key = _attachment_key(item_id, item) if item.get("Type") == "ATTACHMENT" else item_id
+        if key in self._seen:
             return []
-        self._remember(item_id)
+        self._remember(key)
         # A whole message (for example from the transcript) replaces its partial chunks.
         self._chunks.pop(item_id, None)
         self._advance(item, from_transcript=from_transcript)
@@ -134,6 +137,15 @@ class Sequencer:
         self._seen[key] = None
         while len(self._seen) > self._capacity:
             self._seen.popitem(last=False)
+
+
+def _attachment_key(item_id: str, item: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """An attachment item is new again when its scan status changed (IN_PROGRESS -> APPROVED)."""
+    attachments = item.get("Attachments")
+    statuses = tuple(
+        entry.get("Status") for entry in attachments or () if isinstance(entry, Mapping)
+    )
+    return (item_id, statuses)
 
 
 def _text(value: Any) -> Optional[str]:

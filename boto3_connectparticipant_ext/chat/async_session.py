@@ -399,6 +399,8 @@ class AsyncChatSession:
                 await self._stream.close()
             try:
                 await self._call("disconnect_participant")
+            except ChatEndedError:
+                pass
             except Exception as error:
                 if not _is_access_denied(error):
                     await self.close()
@@ -706,10 +708,32 @@ class AsyncChatSession:
         return token
 
     async def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """Call ``operation`` with the ConnectionToken. A 403 with a ParticipantToken at
+        hand gets one new ConnectionToken and one retry (the token may have been revoked
+        or expired early); a 403 on that is the end of the chat."""
         token = await self._current_token()
         method = getattr(self._client, operation)
-        response: dict[str, Any] = await self._run_sync(method, ConnectionToken=token, **params)
-        return response
+        try:
+            response: dict[str, Any] = await self._run_sync(method, ConnectionToken=token, **params)
+            return response
+        except Exception as error:
+            if not _is_access_denied(error) or self._participant_token is None:
+                raise
+            if self._chat_ended:
+                raise ChatEndedError("the chat has ended") from None
+            first_error = error
+        try:
+            await self._create_connection(["CONNECTION_CREDENTIALS"])
+        except ChatGone:
+            await self._learn_chat_ended()
+            raise ChatEndedError(
+                f"the chat has ended ({operation} was refused and so was a new connection)"
+            ) from None
+        except Exception:
+            raise first_error from None
+        token = await self._current_token()
+        retried: dict[str, Any] = await self._run_sync(method, ConnectionToken=token, **params)
+        return retried
 
     async def _create_connection(
         self, types: list[str], *, connect_participant: bool = False

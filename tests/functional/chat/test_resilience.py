@@ -305,3 +305,28 @@ def test_many_threads_send_and_consume(chat: Chat) -> None:
         worker.finish()
     assert sorted(received) == sorted(sent)
     assert len(set(sent)) == 100
+
+
+def test_a_revoked_connection_token_is_replaced_once_and_the_call_retried(chat: Chat) -> None:
+    with session_for(chat, websocket=False) as session:
+        session.send_message("before")
+        chat.emulator.inject_fault(Fault.EXPIRE_TOKEN)
+        session.send_message("after the revocation")
+    statuses = [(r.operation, r.status) for r in chat.emulator.requests]
+    assert statuses == [
+        ("CreateParticipantConnection", 200),
+        ("SendMessage", 200),
+        ("SendMessage", 403),
+        ("CreateParticipantConnection", 200),
+        ("SendMessage", 200),
+        ("DisconnectParticipant", 200),
+    ]
+
+
+def test_a_403_with_an_ended_chat_is_chat_ended(chat: Chat) -> None:
+    with session_for(chat, websocket=False) as session:
+        chat.emulator.end_contact(chat.contact_id)
+        with pytest.raises(ChatEndedError):
+            session.send_message("too late")
+        assert session.chat_ended
+    assert not chat.operations("DisconnectParticipant")

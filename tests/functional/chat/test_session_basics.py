@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
+import time
 from pathlib import Path
 
 import botocore
@@ -265,3 +267,27 @@ def test_no_secret_reaches_logs_reprs_or_state_repr(
     assert "AuthToken=" not in logged.replace("AuthToken=<redacted>", "")
     assert json.loads(state.to_json())["connection_token"] == state.connection_token
     assert SessionState.from_json(state.to_json()) == state
+
+
+def test_nothing_is_sent_beyond_what_the_session_needs(chat: Chat) -> None:
+    config = dataclasses.replace(FAST, heartbeat_interval=0.2, ping_interval=0.2)
+    with session_for(chat, chat_config=config) as session:
+        message_id = chat.agent_says("read me")
+        session.send_message("hi")
+        session.send_read_receipt(message_id)
+        time.sleep(0.5)
+    operations = [request.operation for request in chat.emulator.requests]
+    assert operations == [
+        "CreateParticipantConnection",
+        "WebsocketConnect",
+        "GetTranscript",  # the newest item: where a later gap fill would start
+        "SendMessage",
+        "SendEvent",
+        "DisconnectParticipant",
+    ]
+    topics = {
+        json.loads(frame.text).get("topic")
+        for frame in chat.emulator.frames
+        if frame.direction == "in"
+    }
+    assert topics == {"aws/subscribe", "aws/heartbeat", "aws/ping"}

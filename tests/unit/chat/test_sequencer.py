@@ -130,3 +130,19 @@ def test_any_replay_pattern_delivers_each_item_once_in_first_seen_order(
             delivered.append(event.id)
     first_seen = list(dict.fromkeys(str(number) for number in sequence))
     assert delivered == first_seen
+
+
+def test_an_attachment_is_new_again_when_its_scan_status_changes() -> None:
+    def attachment(status: str) -> dict[str, Any]:
+        return {
+            "Id": "att",
+            "Type": "ATTACHMENT",
+            "Attachments": [{"AttachmentId": "a-1", "Status": status}],
+        }
+
+    sequencer = Sequencer()
+    assert len(sequencer.accept(attachment("IN_PROGRESS"), from_transcript=False)) == 1
+    assert sequencer.accept(attachment("IN_PROGRESS"), from_transcript=True) == []
+    [approved] = sequencer.accept(attachment("APPROVED"), from_transcript=True)
+    assert approved.kind == "attachment"
+    assert sequencer.accept(attachment("APPROVED"), from_transcript=False) == []

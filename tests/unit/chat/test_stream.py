@@ -18,6 +18,7 @@ from boto3_connectparticipant_ext.chat.events import (
     ConnectionLostEvent,
     ConnectionReestablishedEvent,
     DeepHeartbeatFailedEvent,
+    MessageEvent,
 )
 
 from ._fakes import FakeHooks, FakeServer, chat_ended_item, new_item, wait_until
@@ -328,3 +329,41 @@ def test_fresh_start_takes_the_newest_transcript_item_as_anchor() -> None:
     _, hooks = run_stream(scenario, prepare=prepare)
     assert hooks.message_ids() == []  # history before the session is not replayed
     assert hooks.transcript_calls == [history[-1]["Id"]]
+
+
+def _chunk(item_id: str, number: int, text: str, *, done: bool) -> dict[str, Any]:
+    return new_item(
+        Id=item_id,
+        ParticipantRole="SYSTEM",
+        Content=text,
+        MessageMetadata={"ChunkNumber": number, "MessageCompleted": done},
+    )
+
+
+def test_streamed_bot_chunks_arrive_as_one_message() -> None:
+    async def scenario(stream: ChatStream, server: FakeServer, hooks: FakeHooks) -> None:
+        for number, text in enumerate(["Hel", "lo, ", "world"], start=1):
+            server.publish(_chunk("bot-1", number, text, done=number == 3), keep=False)
+        server.publish(new_item())
+        await wait_until(lambda: len(hooks.message_ids()) == 2)
+
+    _, hooks = run_stream(scenario)
+    messages = [e for e in hooks.events if isinstance(e, MessageEvent)]
+    assert messages[0].content == "Hello, world" and len(messages[0].chunks) == 3
+
+
+def test_a_stream_cut_by_a_drop_is_completed_from_the_transcript() -> None:
+    async def scenario(stream: ChatStream, server: FakeServer, hooks: FakeHooks) -> None:
+        server.publish(new_item())
+        await wait_until(lambda: len(hooks.message_ids()) == 1)
+        server.publish(_chunk("bot-2", 1, "Partial ", done=False), keep=False)
+        await asyncio.sleep(0.02)
+        server.drop_all()
+        # What the transcript keeps: the whole message, once.
+        server.transcript.append(new_item(Id="bot-2", Content="Partial answer"))
+        await wait_until(lambda: len(hooks.message_ids()) == 2)
+        await asyncio.sleep(0.05)
+
+    _, hooks = run_stream(scenario)
+    messages = [e for e in hooks.events if isinstance(e, MessageEvent)]
+    assert [m.content for m in messages][1:] == ["Partial answer"]
