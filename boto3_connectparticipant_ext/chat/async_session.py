@@ -94,12 +94,32 @@ class AsyncChatSession:
     leave_on_exit:
         ``async with`` exit calls :meth:`disconnect` (leave the chat) when true,
         else only :meth:`close` (the chat goes on; resume it later).
+    participant_id:
+        This participant's id, if known (otherwise learnt from the first own
+        message); used to skip receipts for one's own messages.
 
     Consuming events: iterate :meth:`events` *or* register callbacks with
     :meth:`on`, not both. Events wait in a buffer of
     ``chat_config.max_buffered_events``; when it is full the session stops
     reading the socket until the consumer catches up (nothing is dropped; the
     transcript fills anything the service gave up on meanwhile).
+
+    Order of events: ``ConnectionEstablishedEvent`` first; after a lost socket,
+    ``ConnectionLostEvent``, then the items recovered from the transcript, then
+    ``ConnectionReestablishedEvent``, then live items. Every chat item comes
+    once (an attachment once per scan status), in the service's order.
+
+    Requests the session makes on its own, and nothing else (no telemetry):
+    CreateParticipantConnection to connect, reconnect, replace the socket
+    before ``socket_max_age`` and refresh the ConnectionToken before it
+    expires (or once after a 403); GetTranscript for the newest item at
+    connect (where a later gap fill starts) and for each gap fill; heartbeat
+    and ping frames on the socket. A 403 on CreateParticipantConnection means
+    the chat has ended.
+
+    Creating a session turns on the package's log redaction (as ``install()``
+    does) so botocore's DEBUG logs never show its tokens or websocket URL;
+    ``BOTO3_CONNECTPARTICIPANT_EXT_LOG_SECRETS=1`` opts out.
 
     Examples
     --------
