@@ -980,27 +980,20 @@ class _Hooks:
     ) -> AsyncIterator[Mapping[str, Any]]:
         session = self._session
         try:
-            if anchor_id is not None:
+            iterator: Iterator[dict[str, Any]]
+            if anchor_id is None:
+                # No item seen and the transcript was empty at connect: all of it is new.
+                iterator = await session._transcript_iterator()
+                batch = await session._run_sync(_take_batch, iterator, 100)
+            else:
                 try:
                     iterator = await session._transcript_iterator(AfterId=anchor_id)
-                    first = await session._run_sync(_take_batch, iterator, 100)
+                    batch = await session._run_sync(_take_batch, iterator, 100)
                 except Exception as error:
-                    if _is_access_denied(error) or anchor_time is None:
-                        raise
-                    # The anchor is not in the transcript: resume by its time instead.
-                    logger.info(
-                        "gap fill by item id failed (%s); filling by time", _describe(error)
-                    )
-                    iterator = await session._transcript_iterator(
-                        StartPosition={"AbsoluteTime": anchor_time},
-                        ScanDirection="FORWARD",
-                        SortOrder="ASCENDING",
-                    )
-                    first = await session._run_sync(_take_batch, iterator, 100)
-            else:
-                iterator = await session._transcript_iterator()
-                first = await session._run_sync(_take_batch, iterator, 100)
-            batch = first
+                    if not _is_validation_error(error):
+                        raise  # 403, throttling, 5xx: the reconnect loop decides
+                    iterator = await self._iterator_without_anchor_id(anchor_time, error)
+                    batch = await session._run_sync(_take_batch, iterator, 100)
             while batch:
                 for item in batch:
                     yield item
@@ -1009,6 +1002,26 @@ class _Hooks:
             if _is_access_denied(error):
                 raise ChatGone() from None
             raise
+
+    async def _iterator_without_anchor_id(
+        self, anchor_time: Optional[str], error: BaseException
+    ) -> Iterator[dict[str, Any]]:
+        """The service does not know the anchor's id: go by its time, or (a hand-made
+        state without one) by the whole transcript, repeating rather than losing items."""
+        session = self._session
+        if anchor_time is not None:
+            logger.info("gap fill by item id failed (%s); filling by time", _describe(error))
+            return await session._transcript_iterator(
+                StartPosition={"AbsoluteTime": anchor_time},
+                ScanDirection="FORWARD",
+                SortOrder="ASCENDING",
+            )
+        logger.warning(
+            "gap fill: the last item seen is unknown to the service and has no time (%s); "
+            "delivering the whole transcript again",
+            _describe(error),
+        )
+        return await session._transcript_iterator()
 
     async def latest_item(self) -> Optional[Mapping[str, Any]]:
         response = await self._session._call(
@@ -1063,6 +1076,14 @@ def _is_access_denied(error: BaseException) -> bool:
     code = (response.get("Error") or {}).get("Code")
     status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
     return code in ("AccessDeniedException", "AccessDenied", "Forbidden") or status == 403
+
+
+def _is_validation_error(error: BaseException) -> bool:
+    response = getattr(error, "response", None)
+    if not isinstance(response, Mapping):
+        return False
+    code = (response.get("Error") or {}).get("Code")
+    return code in ("ValidationException", "ResourceNotFoundException")
 
 
 def _describe(error: BaseException) -> str:

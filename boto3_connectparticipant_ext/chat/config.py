@@ -42,6 +42,9 @@ class ChatConfig:
         Reconnect backoff: the first wait is ``reconnect_initial_delay``, each
         next one ``reconnect_multiplier`` times longer, capped at
         ``reconnect_max_delay``, each randomised by +-``reconnect_jitter``.
+        Losing a socket that had answered a heartbeat reconnects at once and
+        resets the backoff; a socket lost before its first heartbeat echo waits
+        the next delay first (no reconnect storm against a failing service).
     max_reconnect_attempts:
         Give up (the event stream raises ``ChatConnectionError``) after this many
         failed attempts in a row; ``None`` keeps trying as AWS's clients do.

@@ -330,3 +330,28 @@ def test_a_403_with_an_ended_chat_is_chat_ended(chat: Chat) -> None:
             session.send_message("too late")
         assert session.chat_ended
     assert not chat.operations("DisconnectParticipant")
+
+
+@pytest.mark.parametrize("with_time", [True, False])
+def test_gap_fill_from_an_anchor_the_service_does_not_know(chat: Chat, with_time: bool) -> None:
+    from boto3_connectparticipant_ext.chat import SessionState
+
+    with session_for(chat, websocket=False, leave_on_exit=False) as session:
+        state = session.save_state()
+    sent = [chat.agent_says(f"m{number}") for number in range(3)]
+    times = {item["Id"]: item["AbsoluteTime"] for item in chat.emulator.transcript(chat.contact_id)}
+    state = dataclasses.replace(
+        state,
+        last_item_id="an-id-the-service-never-issued",
+        last_item_time=times[sent[1]] if with_time else None,
+    )
+    assert isinstance(state, SessionState)
+    with ChatSession.resume(state, chat_config=FAST, websocket=True) as resumed:
+        got = []
+        for event in resumed.events(timeout=3):
+            if isinstance(event, MessageEvent):
+                got.append(event.id)
+                if event.id == sent[-1]:
+                    break
+    # By time: from the anchor's time on (inclusive); without one: everything, once.
+    assert got == (sent[1:] if with_time else sent)
