@@ -43,6 +43,7 @@ SIGNING_HEADERS = ("authorization", "x-amz-security-token", "x-amz-date")
 # Our model carries both markers; botocore honours "auth" from 1.35.0, "authtype" far earlier.
 NOAUTH_HONOURED_SINCE = (1, 35, 0)
 CLIENT_PLUGINS_SINCE = (1, 39, 9)
+INITIALIZERS_SINCE = (1, 28, 0)
 
 
 def _broken(what: str, relies: str) -> str:
@@ -263,6 +264,9 @@ def test_paginator_only_path_in_front_keeps_the_bundled_service_model(tmp_path: 
 def test_register_initializer_runs_for_each_new_session() -> None:
     register = getattr(botocore, "register_initializer", None)
     unregister = getattr(botocore, "unregister_initializer", None)
+    if BOTOCORE_VERSION < INITIALIZERS_SINCE:
+        assert register is None, f"botocore {botocore.__version__} has register_initializer"
+        pytest.skip(f"register_initializer arrived in {'.'.join(map(str, INITIALIZERS_SINCE))}")
     assert callable(register) and callable(unregister), _broken(
         "botocore.register_initializer / unregister_initializer are gone",
         "activation of new sessions without wrapping (architecture: prefer register_initializer)",

@@ -61,17 +61,12 @@ def _client(**kwargs: Any) -> Any:
 
 
 def _has_member(service_model: Any, shape: str, member: str) -> bool:
-    try:
-        return member in service_model.shape_for(shape).members
-    except botocore.exceptions.NoShapeFoundError:
-        return False
+    # shape_names, not shape_for(): the "no such shape" error moved modules across releases.
+    return shape in service_model.shape_names and member in service_model.shape_for(shape).members
 
 
 def _has_enum(service_model: Any, shape: str, value: str) -> bool:
-    try:
-        return value in service_model.shape_for(shape).enum
-    except botocore.exceptions.NoShapeFoundError:
-        return False
+    return shape in service_model.shape_names and value in service_model.shape_for(shape).enum
 
 
 def _expected(since: Version) -> bool:
