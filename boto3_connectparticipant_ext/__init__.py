@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._plugin import initialize_client_plugin, install, is_installed, uninstall
 from .auth import BoundTokens, bind_tokens, bound_tokens, unbind_tokens
-from .errors import ConnectParticipantExtError, WrongClientError
+from .errors import ConnectParticipantExtError, IncompleteResponseError, WrongClientError
 from .model import data_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,6 +32,7 @@ __all__ = [
     "BoundTokens",
     "ChatSession",
     "ConnectParticipantExtError",
+    "IncompleteResponseError",
     "TransferConfig",
     "WrongClientError",
     "__version__",

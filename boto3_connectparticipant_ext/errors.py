@@ -20,3 +20,21 @@ class ConnectParticipantExtError(Exception):
 
 class WrongClientError(ConnectParticipantExtError, TypeError):
     """A function that needs a ``connectparticipant`` client was given something else."""
+
+
+class IncompleteResponseError(ConnectParticipantExtError):
+    """The service's answer ended before its declared ``Content-Length``.
+
+    botocore reads response bodies without enforcing their length, so a
+    connection cut mid-body would otherwise parse as an empty, successful
+    answer. Retrying the call is safe: mutating operations carry an
+    idempotency token.
+    """
+
+    def __init__(self, *, operation: str, received: int, expected: int) -> None:
+        super().__init__(
+            f"{operation}: the response body ended after {received} of {expected} bytes"
+        )
+        self.operation = operation
+        self.received = received
+        self.expected = expected

@@ -18,6 +18,7 @@ import pytest
 PARTICIPANT_TOKEN = "participant-token-SECRET-p1"
 CONNECTION_TOKEN = "connection-token-SECRET-c1"
 WEBSOCKET_SECRET = "websocket-SECRET-w1"
+TRUNCATE_TOKEN = "ask-for-a-truncated-answer"
 
 
 @dataclass
@@ -71,9 +72,14 @@ def recording_server() -> Iterator[RecordingServer]:
             headers = {name.lower(): value for name, value in self.headers.items()}
             recorded.append(Recorded(self.command, self.path, headers, body))
             payload = json.dumps(_answer(self.command, self.path.split("?")[0])).encode()
+            declared = len(payload)
+            if headers.get("x-amz-bearer") == TRUNCATE_TOKEN:
+                # Promise more than we send, then hang up: a connection cut mid-body.
+                declared, payload = len(payload) + 50, payload[: len(payload) // 2]
+                self.close_connection = True
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("Content-Length", str(declared))
             self.end_headers()
             self.wfile.write(payload)
 

@@ -12,7 +12,7 @@ from botocore.exceptions import NoCredentialsError
 
 import boto3_connectparticipant_ext as cpx
 
-from .conftest import CONNECTION_TOKEN, PARTICIPANT_TOKEN, RecordingServer
+from .conftest import CONNECTION_TOKEN, PARTICIPANT_TOKEN, TRUNCATE_TOKEN, RecordingServer
 
 SIGV4_HEADERS = ("authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256")
 
@@ -171,3 +171,13 @@ def test_user_config_is_kept(recording_server: RecordingServer) -> None:
     assert "my-bot/1.0" in recording_server.last().headers["user-agent"]
     # botocore counts the first attempt too: max_attempts=7 retries means 8 attempts.
     assert recording_server.last().headers["amz-sdk-request"].endswith("max=8")
+
+
+def test_truncated_answer_is_an_error_not_an_empty_page(recording_server: RecordingServer) -> None:
+    # Stock botocore parses a body cut short as an empty, successful answer.
+    cpx.install()
+    client = _client(recording_server)
+    with pytest.raises(cpx.IncompleteResponseError, match="GetTranscript") as caught:
+        client.get_transcript(ConnectionToken=TRUNCATE_TOKEN)
+    assert caught.value.received < caught.value.expected
+    assert client.get_transcript(ConnectionToken=CONNECTION_TOKEN)["InitialContactId"]

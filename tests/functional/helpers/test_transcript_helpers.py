@@ -83,7 +83,8 @@ def test_failure_mid_walk_resumes_in_place(emulator: Emulator) -> None:
             seen.append(next(walk)["Id"])
         except StopIteration:
             break
-        except (ClientError, BotoCoreError, TranscriptError):
+        except (ClientError, BotoCoreError, TranscriptError, cpx.IncompleteResponseError):
+            # The cut body is caught by the plugin's length check when installed.
             failures += 1
             assert failures <= 2
     assert failures == 2
