@@ -23,6 +23,8 @@ from .model import data_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from .chat import AsyncChatSession, ChatSession
+    from .inject import ConnectParticipantHelpers
+    from .transcript import iter_transcript
     from .transfer import TransferConfig
 
 __version__ = "0.1.0"
@@ -32,6 +34,7 @@ __all__ = [
     "BoundTokens",
     "ChatSession",
     "ConnectParticipantExtError",
+    "ConnectParticipantHelpers",
     "IncompleteResponseError",
     "TransferConfig",
     "WrongClientError",
@@ -42,6 +45,7 @@ __all__ = [
     "initialize_client_plugin",
     "install",
     "is_installed",
+    "iter_transcript",
     "unbind_tokens",
     "uninstall",
 ]
@@ -51,6 +55,8 @@ _LAZY = {
     "ChatSession": "boto3_connectparticipant_ext.chat",
     "AsyncChatSession": "boto3_connectparticipant_ext.chat",
     "TransferConfig": "boto3_connectparticipant_ext.transfer",
+    "iter_transcript": "boto3_connectparticipant_ext.transcript",
+    "ConnectParticipantHelpers": "boto3_connectparticipant_ext.inject",
 }
 
 
