@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from ._plugin import initialize_client_plugin, install, is_installed, uninstall
 from .auth import BoundTokens, bind_tokens, bound_tokens, unbind_tokens
-from .errors import ConnectParticipantExtError, IncompleteResponseError, WrongClientError
+from .errors import (
+    ChatEndedError,
+    ConnectParticipantExtError,
+    IncompleteResponseError,
+    WrongClientError,
+)
 from .model import data_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,6 +37,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AsyncChatSession",
     "BoundTokens",
+    "ChatEndedError",
     "ChatSession",
     "ConnectParticipantExtError",
     "ConnectParticipantHelpers",

@@ -38,3 +38,11 @@ class IncompleteResponseError(ConnectParticipantExtError):
         self.operation = operation
         self.received = received
         self.expected = expected
+
+
+class ChatEndedError(ConnectParticipantExtError):
+    """The chat has ended (or its ConnectionToken is no longer accepted).
+
+    The chat session and the attachment helpers raise subclasses of this one,
+    so ``except boto3_connectparticipant_ext.ChatEndedError`` catches both.
+    """

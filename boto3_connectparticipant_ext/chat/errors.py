@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+from .. import errors
 from ..errors import ConnectParticipantExtError
 
 
@@ -33,7 +34,7 @@ class ChatNotConnectedError(ChatError, RuntimeError):
     """The operation needs a connected session (call ``connect()`` or use ``with``)."""
 
 
-class ChatEndedError(ChatError, RuntimeError):
+class ChatEndedError(ChatError, errors.ChatEndedError, RuntimeError):
     """The chat has ended: nothing more can be sent."""
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from boto3_connectparticipant_ext import errors
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 
 
@@ -130,7 +131,7 @@ class ScanTimeoutError(TransferError):
     """The attachment's scan did not finish within ``TransferConfig.scan_timeout``."""
 
 
-class ChatEndedError(TransferError):
+class ChatEndedError(TransferError, errors.ChatEndedError):
     """The service refused the ConnectionToken: the chat has ended or the token expired."""
 
 
