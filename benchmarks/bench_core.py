@@ -70,7 +70,7 @@ class Sizes:
     latency_rounds: int
     latency_calls: int
     threaded_rounds: int
-    threaded_calls: int
+    threaded_calls_per_thread: int
     thread_counts: tuple[int, ...] = (4, 16)
 
 
@@ -82,8 +82,8 @@ FULL = Sizes(
     # runs paired in one round sit close in time on a shared, noisy machine.
     latency_rounds=150,
     latency_calls=30,
-    threaded_rounds=80,
-    threaded_calls=192,
+    threaded_rounds=100,
+    threaded_calls_per_thread=16,
 )
 QUICK = Sizes(
     import_rounds=3,
@@ -92,7 +92,7 @@ QUICK = Sizes(
     latency_rounds=3,
     latency_calls=20,
     threaded_rounds=2,
-    threaded_calls=32,
+    threaded_calls_per_thread=4,
 )
 
 
@@ -374,13 +374,13 @@ def check_wire(kind: str, contender: Contender) -> None:
         raise RuntimeError(f"{kind}: the Authorization header is {state}")
 
 
-def run_batch(call: Callable[[], Any], *, calls: int, threads: int) -> float:
-    """Seconds of wall time per call for ``calls`` calls spread over ``threads`` threads."""
+def run_batch(call: Callable[[], Any], *, calls: int, threads: int) -> tuple[float, float]:
+    """Wall seconds and process CPU seconds per call, ``calls`` calls over ``threads`` threads."""
     if threads == 1:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         for _ in range(calls):
             call()
-        return (time.perf_counter() - start) / calls
+        return (time.perf_counter() - start) / calls, (time.process_time() - cpu_start) / calls
     per_thread = max(calls // threads, 1)
     barrier = threading.Barrier(threads + 1)
     errors: list[BaseException] = []
@@ -396,14 +396,16 @@ def run_batch(call: Callable[[], Any], *, calls: int, threads: int) -> float:
     workers = [threading.Thread(target=body) for _ in range(threads)]
     for worker in workers:
         worker.start()
+    cpu_start = time.process_time()
     barrier.wait()
     start = time.perf_counter()
     for worker in workers:
         worker.join()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     if errors:
         raise errors[0]
-    return elapsed / (per_thread * threads)
+    done = per_thread * threads
+    return elapsed / done, cpu / done
 
 
 def _describe(error: BaseException) -> str:
@@ -479,9 +481,11 @@ class LatencyWorkers:
         self._pipes.clear()
         self._processes.clear()
 
-    def measure(self, kind: str, *, calls: int, threads: int) -> float:
+    def measure(self, kind: str, *, calls: int, threads: int) -> tuple[float, float]:
+        """Wall and CPU seconds per call of one batch run by contender ``kind``."""
         self._pipes[kind].send(("run", calls, threads))
-        return float(self._answer(kind, timeout=600.0))
+        wall, cpu = self._answer(kind, timeout=600.0)
+        return float(wall), float(cpu)
 
     def _answer(self, kind: str, *, timeout: float) -> Any:
         pipe = self._pipes[kind]
@@ -527,19 +531,30 @@ def bench_latency(sizes: Sizes) -> list[Row]:
         token = open_connection(emulator.endpoint_url, chat["ParticipantToken"])
         kinds = ["ours", "unsigned", "signed", "urllib3"]
         with LatencyWorkers(kinds, endpoint_url=emulator.endpoint_url, token=token) as workers:
-
-            def batch(kind: str, calls: int, threads: int) -> Callable[[], float]:
-                return lambda: workers.measure(kind, calls=calls, threads=threads)
-
             plans = [(1, sizes.latency_rounds, sizes.latency_calls, kinds)]
             plans += [
-                (threads, sizes.threaded_rounds, sizes.threaded_calls, kinds[:3])
+                (
+                    threads,
+                    sizes.threaded_rounds,
+                    sizes.threaded_calls_per_thread * threads,
+                    kinds[:3],
+                )
                 for threads in sizes.thread_counts
             ]
             for threads, rounds, calls, contenders in plans:
-                samples = alternate(
-                    rounds, {kind: batch(kind, calls, threads) for kind in contenders}
-                )
+                cpu: dict[str, list[float]] = {kind: [] for kind in contenders}
+
+                def batch(
+                    kind: str, calls: int = calls, threads: int = threads
+                ) -> Callable[[], float]:
+                    def run() -> float:
+                        wall, cpu_seconds = workers.measure(kind, calls=calls, threads=threads)
+                        cpu[kind].append(cpu_seconds)
+                        return wall
+
+                    return run
+
+                samples = alternate(rounds, {kind: batch(kind) for kind in contenders})
                 where = "1 thread" if threads == 1 else f"{threads} threads sharing one client"
                 target = f"GetTranscript per call, {where}"
                 note = f"{rounds} alternating rounds of {calls} calls; emulator in its own process"
@@ -564,6 +579,19 @@ def bench_latency(sizes: Sizes) -> list[Row]:
                         unit=unit,
                         goal="< 1x",
                         note=note,
+                        paired=True,
+                    )
+                )
+                rows.append(
+                    ratio_row(
+                        target=f"client CPU per GetTranscript call, {where}",
+                        ours=Sample.of(cpu["ours"]),
+                        reference_name="stock boto3 UNSIGNED",
+                        reference=Sample.of(cpu["unsigned"]),
+                        unit="cpu s/call",
+                        goal="report",
+                        note="process CPU time of the client during the same batches: "
+                        "the library's own cost, steadier than wall time on a shared machine",
                         paired=True,
                     )
                 )
