@@ -497,6 +497,19 @@ class LatencyWorkers:
         return value
 
 
+def _batch(
+    workers: LatencyWorkers, kind: str, *, calls: int, threads: int, cpu_sink: list[float]
+) -> Callable[[], float]:
+    """One run for :func:`alternate`: returns wall seconds per call, keeps CPU seconds aside."""
+
+    def run() -> float:
+        wall, cpu = workers.measure(kind, calls=calls, threads=threads)
+        cpu_sink.append(cpu)
+        return wall
+
+    return run
+
+
 def open_connection(endpoint_url: str, participant_token: str) -> str:
     """ConnectionToken for a fresh chat, with a page of messages to read back."""
     import boto3
@@ -544,17 +557,15 @@ def bench_latency(sizes: Sizes) -> list[Row]:
             for threads, rounds, calls, contenders in plans:
                 cpu: dict[str, list[float]] = {kind: [] for kind in contenders}
 
-                def batch(
-                    kind: str, calls: int = calls, threads: int = threads
-                ) -> Callable[[], float]:
-                    def run() -> float:
-                        wall, cpu_seconds = workers.measure(kind, calls=calls, threads=threads)
-                        cpu[kind].append(cpu_seconds)
-                        return wall
-
-                    return run
-
-                samples = alternate(rounds, {kind: batch(kind) for kind in contenders})
+                samples = alternate(
+                    rounds,
+                    {
+                        kind: _batch(
+                            workers, kind, calls=calls, threads=threads, cpu_sink=cpu[kind]
+                        )
+                        for kind in contenders
+                    },
+                )
                 where = "1 thread" if threads == 1 else f"{threads} threads sharing one client"
                 target = f"GetTranscript per call, {where}"
                 note = f"{rounds} alternating rounds of {calls} calls; emulator in its own process"
