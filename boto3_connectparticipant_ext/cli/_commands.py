@@ -257,11 +257,11 @@ def run_download(args: argparse.Namespace, stdout: TextIO) -> int:
         return EXIT_OK
 
     taken: set[str] = set()
-    attachments = [
-        attachment
-        for attachment in _attachments_in_transcript(client, connection_token)
-        if attachment.get("Status", "APPROVED") == "APPROVED"
-    ]
+    found = _attachments_in_transcript(client, connection_token)
+    attachments = [item for item in found if item.get("Status", "APPROVED") == "APPROVED"]
+    if len(attachments) < len(found):
+        # Scans still running or files the service rejected cannot be downloaded.
+        sys.stderr.write(f"skipped {len(found) - len(attachments)} attachment(s) not APPROVED\n")
     for attachment in attachments:
         name = safe_file_name(str(attachment.get("AttachmentName") or ""))
         # Two attachments often share a name (image.png): number them instead of overwriting.
