@@ -280,7 +280,9 @@ def _run_cell(session: nox.Session, cell: Cell) -> None:
 def _make_cell_session(cell: Cell) -> None:
     interpreter = INTERPRETERS[cell.python] or cell.python
 
-    @nox.session(name=cell.name, python=interpreter, venv_backend="uv", tags=["cell"])
+    @nox.session(
+        name=cell.name, python=interpreter, venv_backend="uv", tags=["cell"], allow_parallel=True
+    )
     def run_cell(session: nox.Session) -> None:
         _run_cell(session, cell)
 

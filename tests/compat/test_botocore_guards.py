@@ -44,6 +44,7 @@ SIGNING_HEADERS = ("authorization", "x-amz-security-token", "x-amz-date")
 NOAUTH_HONOURED_SINCE = (1, 35, 0)
 CLIENT_PLUGINS_SINCE = (1, 39, 9)
 INITIALIZERS_SINCE = (1, 28, 0)
+BEFORE_PARSE_SINCE = (1, 35, 16)
 
 
 def _broken(what: str, relies: str) -> str:
@@ -415,6 +416,62 @@ def test_before_parameter_build_can_fill_a_required_token(
         "a token added by a before-parameter-build handler is not serialised (or is validated "
         "before the handler runs)",
         "auth.bind_tokens(): calls without a ConnectionToken argument",
+    )
+
+
+class GuardParseError(Exception):
+    """Raised by a before-parse handler to see whether botocore lets it out."""
+
+
+def test_before_parse_hands_over_the_raw_response(recording_server: RecordingServer) -> None:
+    session = botocore.session.Session()
+    seen: list[tuple[str, Any, Any]] = []
+
+    def inspect_raw(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
+        headers = response_dict.get("headers") or {}
+        seen.append((operation_model.name, headers.get("content-length"), response_dict["body"]))
+
+    session.register(f"before-parse.{SERVICE}", inspect_raw)
+    client = _client(session, recording_server, config=Config(signature_version=botocore.UNSIGNED))
+    client.get_transcript(ConnectionToken="connection-token")
+
+    if BOTOCORE_VERSION < BEFORE_PARSE_SINCE:
+        assert seen == [], (
+            f"botocore {botocore.__version__} emits before-parse already: lower "
+            "BEFORE_PARSE_SINCE (truncated answers are caught from that release)"
+        )
+        pytest.skip("before-parse arrived in 1.35.16: truncated answers parse as empty there")
+    assert len(seen) == 1, _broken(
+        f"before-parse.{SERVICE}.<Operation> is not emitted once per response",
+        "_plugin._reject_truncated_body (IncompleteResponseError)",
+    )
+    name, declared, body = seen[0]
+    assert name == "GetTranscript" and isinstance(body, bytes), _broken(
+        "before-parse no longer passes operation_model and the raw body bytes",
+        "_plugin._reject_truncated_body compares len(body) with Content-Length",
+    )
+    assert declared == str(len(body)), _broken(
+        f"response_dict['headers'] has no matching content-length ({declared!r})",
+        "_plugin._reject_truncated_body",
+    )
+
+
+@pytest.mark.skipif(BOTOCORE_VERSION < BEFORE_PARSE_SINCE, reason="no before-parse event yet")
+def test_an_error_raised_in_before_parse_reaches_the_caller(
+    recording_server: RecordingServer,
+) -> None:
+    session = botocore.session.Session()
+
+    def refuse(**_: Any) -> None:
+        raise GuardParseError("refused")
+
+    session.register(f"before-parse.{SERVICE}", refuse)
+    client = _client(session, recording_server, config=Config(signature_version=botocore.UNSIGNED))
+    with pytest.raises(GuardParseError):
+        client.get_transcript(ConnectionToken="connection-token")
+    assert len(recording_server.requests) == 1, _broken(
+        "an exception from a before-parse handler is retried",
+        "_plugin._reject_truncated_body: IncompleteResponseError must reach the caller once",
     )
 
 
