@@ -25,7 +25,7 @@ import contextlib
 import datetime
 import errno
 import os
-import tempfile
+import secrets
 import time
 from typing import BinaryIO, cast
 
@@ -55,8 +55,17 @@ class OSUtils:
     def create_temp_file(self, *, directory: str, hint: str) -> tuple[BinaryIO, str]:
         """Create a hidden temporary file in ``directory`` (so the final rename is atomic)."""
         prefix = "." + hint[:40] + "."
-        descriptor, path = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
-        return cast(BinaryIO, os.fdopen(descriptor, "w+b")), path
+        # Not tempfile.mkstemp: its 0600 mode would stick to the downloaded file.
+        # Mode 0666 through O_EXCL lets the umask decide, as for any new file.
+        flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        for _ in range(100):
+            path = os.path.join(directory, prefix + secrets.token_hex(8) + TEMP_SUFFIX)
+            try:
+                descriptor = os.open(path, flags, 0o666)
+            except FileExistsError:
+                continue
+            return cast(BinaryIO, os.fdopen(descriptor, "w+b")), path
+        raise FileExistsError(f"no free temporary name in {directory!r}")
 
     def flush_to_disk(self, handle: BinaryIO) -> None:
         """Write ``handle``'s data through to the disk (``fsync``)."""
