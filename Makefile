@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bootstrapped
 
-.PHONY: demo test unit functional wheel-test matrix bench bench-quick lint format layer model model-check clean
+.PHONY: demo test unit-and-functional wheel-test matrix bench bench-quick lint format layer model model-check clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,13 +36,13 @@ bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py --quick
 
 lint: $(STAMP)
-	$(BIN)/ruff check boto3_connectparticipant_ext tests scripts benchmarks
-	$(BIN)/ruff format --check boto3_connectparticipant_ext tests scripts benchmarks
-	$(BIN)/mypy boto3_connectparticipant_ext
+	$(BIN)/ruff check boto3_connectparticipant_ext tests scripts benchmarks examples
+	$(BIN)/ruff format --check boto3_connectparticipant_ext tests scripts benchmarks examples
+	$(BIN)/mypy boto3_connectparticipant_ext examples scripts/build_layer.py
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix boto3_connectparticipant_ext tests scripts benchmarks
-	$(BIN)/ruff format boto3_connectparticipant_ext tests scripts benchmarks
+	$(BIN)/ruff check --fix boto3_connectparticipant_ext tests scripts benchmarks examples
+	$(BIN)/ruff format boto3_connectparticipant_ext tests scripts benchmarks examples
 
 model: $(STAMP)
 	$(BIN)/python scripts/build_model.py
