@@ -20,29 +20,9 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
-
-#: The attachment types the service allows by default (Amazon Connect admin guide).
-DEFAULT_ATTACHMENT_EXTENSIONS: frozenset[str] = frozenset(
-    {
-        "csv",
-        "doc",
-        "docx",
-        "heic",
-        "jfif",
-        "jpeg",
-        "jpg",
-        "mov",
-        "mp4",
-        "pdf",
-        "png",
-        "ppt",
-        "pptx",
-        "rtf",
-        "txt",
-        "wav",
-        "xls",
-        "xlsx",
-    }
+from boto3_connectparticipant_ext.service_limits import (
+    DEFAULT_ATTACHMENT_EXTENSIONS,
+    DEFAULT_ATTACHMENT_MAX_BYTES,
 )
 
 #: Longest ``Content`` per message content type, from the SendMessage API reference.
@@ -90,7 +70,7 @@ class EmulatorConfig:
     """Close open sockets (code 1001) after this age; ``None`` keeps them open."""
     participant_token_ttl: float = 1500 * 60.0
     """Lifetime reported for ParticipantTokens (CreateParticipant's ``Expiry``)."""
-    attachment_max_bytes: int = 20 * 1024 * 1024
+    attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
     allowed_attachment_extensions: frozenset[str] = DEFAULT_ATTACHMENT_EXTENSIONS
     attachments_per_contact: Optional[int] = 100
     """Attachments a contact may start; the next is ServiceQuotaExceeded (402)."""

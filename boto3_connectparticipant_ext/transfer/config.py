@@ -7,33 +7,18 @@ import math
 from collections.abc import Iterable
 from typing import Any, Optional
 
+from boto3_connectparticipant_ext.service_limits import (
+    ATTACHMENT_URL_EXPIRY_MAX_SECONDS,
+    ATTACHMENT_URL_EXPIRY_MIN_SECONDS,
+    DEFAULT_ATTACHMENT_EXTENSIONS,
+    DEFAULT_ATTACHMENT_MAX_BYTES,
+)
 from boto3_connectparticipant_ext.transfer.errors import TransferConfigError
 
 #: The types Amazon Connect accepts by default (its "Feature specifications" page).
-DEFAULT_ALLOWED_EXTENSIONS: frozenset[str] = frozenset(
-    {
-        "csv",
-        "doc",
-        "docx",
-        "heic",
-        "jfif",
-        "jpeg",
-        "jpg",
-        "mov",
-        "mp4",
-        "pdf",
-        "png",
-        "ppt",
-        "pptx",
-        "rtf",
-        "txt",
-        "wav",
-        "xls",
-        "xlsx",
-    }
-)
+DEFAULT_ALLOWED_EXTENSIONS: frozenset[str] = DEFAULT_ATTACHMENT_EXTENSIONS
 #: Amazon Connect's default attachment size limit, 20 MB.
-DEFAULT_MAX_SIZE_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_SIZE_BYTES = DEFAULT_ATTACHMENT_MAX_BYTES
 #: The largest limit an instance can be given (100 MB); configurable above it anyway.
 SERVICE_MAX_SIZE_BYTES = 100 * 1024 * 1024
 
@@ -136,7 +121,12 @@ class TransferConfig:
             "url_expiry_seconds": (
                 None
                 if url_expiry_seconds is None
-                else _whole("url_expiry_seconds", url_expiry_seconds, minimum=5, maximum=300)
+                else _whole(
+                    "url_expiry_seconds",
+                    url_expiry_seconds,
+                    minimum=ATTACHMENT_URL_EXPIRY_MIN_SECONDS,
+                    maximum=ATTACHMENT_URL_EXPIRY_MAX_SECONDS,
+                )
             ),
             "fsync": _flag("fsync", fsync),
         }

@@ -16,6 +16,10 @@ import os
 import tempfile
 from typing import Any, BinaryIO, Optional, Union
 
+from boto3_connectparticipant_ext.service_limits import (
+    ATTACHMENT_URL_EXPIRY_MAX_SECONDS,
+    ATTACHMENT_URL_EXPIRY_MIN_SECONDS,
+)
 from boto3_connectparticipant_ext.transfer import _service
 from boto3_connectparticipant_ext.transfer._arguments import (
     attachment_id_argument,
@@ -82,10 +86,15 @@ def get_attachment_url(
     """
     attachment_id = attachment_id_argument(AttachmentId)
     token = _service.token_arguments(ConnectionToken)
+    lowest, highest = ATTACHMENT_URL_EXPIRY_MIN_SECONDS, ATTACHMENT_URL_EXPIRY_MAX_SECONDS
     if ExpiresIn is not None and (
-        isinstance(ExpiresIn, bool) or not isinstance(ExpiresIn, int) or not 5 <= ExpiresIn <= 300
+        isinstance(ExpiresIn, bool)
+        or not isinstance(ExpiresIn, int)
+        or not lowest <= ExpiresIn <= highest
     ):
-        raise TransferConfigError(f"ExpiresIn must be an integer from 5 to 300, got {ExpiresIn!r}")
+        raise TransferConfigError(
+            f"ExpiresIn must be an integer from {lowest} to {highest}, got {ExpiresIn!r}"
+        )
     link = _Link.fetch(client, attachment_id=attachment_id, token=token, expires_in=ExpiresIn)
     return link.url
 
