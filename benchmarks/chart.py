@@ -50,6 +50,18 @@ def _verdict_text(row: Row) -> str:
     return f"{row.ratio:.3g}x  goal {row.goal}, {direction}: {verdict}"
 
 
+def _spaced_ticks(low: float, high: float) -> list[float]:
+    """Ticks from ``_TICKS`` inside the range, thinned so their labels never collide."""
+    # About a dozen ticks fit across the axis; 1x (parity) always stays.
+    min_gap = math.log(high / low) / 12
+    inside = [tick for tick in _TICKS if low <= tick <= high]
+    kept: list[float] = []
+    for tick in sorted(inside, key=lambda t: (t != 1.0, abs(math.log(t)))):
+        if all(abs(math.log(tick / other)) >= min_gap for other in kept):
+            kept.append(tick)
+    return sorted(kept)
+
+
 def draw_ratio_chart(
     rows: Sequence[tuple[str, Row]],
     *,
@@ -71,7 +83,7 @@ def draw_ratio_chart(
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
     count = max(len(rows), 1)
-    figure, axes = plt.subplots(figsize=(13, 1.4 + 0.5 * count))
+    figure, axes = plt.subplots(figsize=(13, 1.5 + 0.4 * count))
     ratios = [_clip(row.ratio) for _, row in rows]
     positions = list(range(len(rows)))
     for position, (_, row), ratio in zip(positions, rows, ratios):
@@ -91,7 +103,7 @@ def draw_ratio_chart(
     axes.set_yticklabels([_label(script, row) for script, row in rows], fontsize=7.5)
     axes.grid(axis="x", which="major", color="#e0e0e0", linewidth=0.6)
     axes.set_axisbelow(True)
-    axes.invert_yaxis()
+    axes.set_ylim(len(rows) - 0.5, -0.5)  # first row on top, no empty margins
 
     goal_values = [
         goal.value
@@ -102,7 +114,7 @@ def draw_ratio_chart(
     low, high = min(extremes) / 1.5, max(extremes) * 1.5
     axes.set_xlim(low, high)
     # Fixed, readable ticks: log axes label minor ticks in ways that collide.
-    axes.xaxis.set_major_locator(FixedLocator([t for t in _TICKS if low <= t <= high]))
+    axes.xaxis.set_major_locator(FixedLocator(_spaced_ticks(low, high)))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}x"))
     axes.xaxis.set_minor_formatter(NullFormatter())
     # The verdicts form a column right of the plot: x in axes units, y in data units.

@@ -281,3 +281,18 @@ def test_script_stderr_is_redacted(run_all: ModuleType) -> None:
 
 def test_no_scripts_is_an_error(run_all: ModuleType, tmp_path: Path) -> None:
     assert _main(run_all, tmp_path, tmp_path / "out", "--quick") == run_all.EXIT_CRASHED
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.003, 30.0), (0.5, 2.0), (0.9, 1.1), (1e-3, 1e3)])
+def test_chart_ticks_keep_parity_and_never_crowd(
+    run_all: ModuleType, low: float, high: float
+) -> None:
+    import math
+
+    import chart
+
+    ticks = chart._spaced_ticks(low, high)
+    assert 1.0 in ticks
+    assert all(low <= tick <= high for tick in ticks)
+    gaps = [math.log(b / a) for a, b in zip(ticks, ticks[1:])]
+    assert all(gap >= math.log(high / low) / 12 for gap in gaps)
