@@ -103,7 +103,7 @@ def draw_ratio_chart(
     axes.set_yticklabels([_label(script, row) for script, row in rows], fontsize=7.5)
     axes.grid(axis="x", which="major", color="#e0e0e0", linewidth=0.6)
     axes.set_axisbelow(True)
-    axes.set_ylim(len(rows) - 0.5, -0.5)  # first row on top, no empty margins
+    axes.set_ylim(count - 0.5, -0.5)  # first row on top, no empty margins
 
     goal_values = [
         goal.value
