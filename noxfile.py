@@ -6,9 +6,10 @@ AWS environment isolated.
 
 Examples
 --------
-Run every cell (what ``make matrix`` does)::
+Run every cell, two at a time (what ``make matrix`` does), or one at a time::
 
     nox -s matrix
+    nox -s matrix -j 1
 
 Run one cell, list them, re-pin them after changing :data:`CELLS`::
 
@@ -102,8 +103,9 @@ class Cell:
 
 
 # boto3 trails botocore by 3 minor versions up to 1.35 (boto3 1.26.0 requires botocore
-# >=1.29.0,<1.30.0; 1.28.38 requires >=1.31.38); from 1.35.0 the two share version numbers.
-# botocore 1.40 dropped Python 3.8 and 1.43 dropped 3.9; 1.35 is the first to list 3.13.
+# >=1.29.0,<1.30.0; 1.28.38 requires >=1.31.38); from 1.35 the two share version numbers
+# (boto3 1.35.83 requires botocore >=1.35.83,<1.36.0). Python support per the wheels' metadata:
+# 1.29.0 lists 3.7-3.11, 1.31.38 up to 3.12, 1.35.83 up to 3.13; 1.44.5 requires >= 3.10.
 CELLS = (
     Cell("3.9", "1.29.0", "1.26.0", "1", "oldest supported botocore"),
     Cell("3.11", "1.31.38", "1.28.38", "2", "before DescribeView"),
@@ -163,7 +165,7 @@ def _require_interpreter(session: nox.Session, minor: str) -> str:
     if found is None:
         session.error(
             f"Python {minor} not found: looked for $(pyenv root)/versions/{minor}.*/bin/"
-            f"python{minor} and python{minor} on PATH. Install it (pyenv install {minor})."
+            f"python{minor} and python{minor} on PATH. Install it with `pyenv install {minor}`"
         )
     return found
 
@@ -214,6 +216,10 @@ def _isolated_environment(session: nox.Session, cell: Cell) -> dict[str, str | N
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONPATH": None,
             "PYTHONSAFEPATH": "1",
+            # A developer's pytest settings must not change what a cell runs.
+            "PYTEST_ADDOPTS": None,
+            "PYTEST_PLUGINS": None,
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": None,
             "CPX_MATRIX_CELL": cell.name,
             "CPX_MATRIX_BOTOCORE": cell.botocore,
             "CPX_MATRIX_BOTO3": cell.boto3,
@@ -259,25 +265,29 @@ def _run_cell(session: nox.Session, cell: Cell) -> None:
     scratch = Path(session.create_tmp()) / "cwd"
     scratch.mkdir(exist_ok=True)
     started = time.monotonic()
-    # Run from an empty directory: subprocesses the tests start (python -m ...) would otherwise
-    # import the source tree from the current directory on Pythons without PYTHONSAFEPATH.
-    with session.chdir(scratch):
-        session.run(
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            # The test folders are packages: the default "prepend" mode would put the repository
-            # root first on sys.path and the source tree would shadow the installed package.
-            "--import-mode=append",
-            f"--rootdir={ROOT}",
-            "-c",
-            str(ROOT / "pyproject.toml"),
-            *_test_paths(session),
-            *session.posargs,
-            env=env,
-        )
-    session.log(f"{cell.name}: tests passed in {time.monotonic() - started:.1f} s")
+    try:
+        # Run from an empty directory: subprocesses the tests start (python -m ...) would
+        # otherwise import the source tree from the current directory on Pythons without
+        # PYTHONSAFEPATH.
+        with session.chdir(scratch):
+            session.run(
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                # The test folders are packages: the default "prepend" mode would put the
+                # repository root first on sys.path and the source tree would shadow the
+                # installed package.
+                "--import-mode=append",
+                f"--rootdir={ROOT}",
+                "-c",
+                str(ROOT / "pyproject.toml"),
+                *_test_paths(session),
+                *session.posargs,
+                env=env,
+            )
+    finally:
+        session.log(f"{cell.name}: pytest ran {time.monotonic() - started:.1f} s")
 
 
 def _make_cell_session(cell: Cell) -> None:
