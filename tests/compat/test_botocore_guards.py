@@ -387,6 +387,10 @@ def test_creating_client_class_lets_a_handler_add_methods() -> None:
         f"creating-client-class.{SERVICE} is not emitted with class_attributes and base_classes",
         "_plugin._attach_helpers() (reads base_classes to tell aiobotocore apart)",
     )
+    assert "get_transcript" in seen[0]["class_attributes"], _broken(
+        "class_attributes no longer holds botocore's operation methods",
+        "inject.py keeps botocore's method when a helper's name clashes (it looks there)",
+    )
     assert client.guard_helper() == "guard", _broken(
         "attributes added to class_attributes do not end up on the client class",
         "inject.inject_helper_methods() via _plugin._attach_helpers()",
@@ -512,6 +516,30 @@ def test_client_class_can_be_swapped_for_a_subclass(recording_server: RecordingS
         "a built client cannot take a subclass as its __class__",
         "_plugin.initialize_client_plugin() gives the first plugin-built client its helpers",
     )
+
+
+@pytest.mark.parametrize("verify", [None, False, "/guard/ca-bundle.pem"])
+def test_http_session_keeps_the_resolved_verify_value(
+    verify: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    client = botocore.session.Session().create_client(
+        SERVICE,
+        region_name="us-east-1",
+        verify=verify,
+        config=Config(signature_version=botocore.UNSIGNED, proxies_config={}, client_cert=None),
+    )
+    http_session = getattr(getattr(client, "_endpoint", None), "http_session", None)
+    expected = True if verify is None else verify
+    assert getattr(http_session, "_verify", "<missing>") == expected, _broken(
+        "client._endpoint.http_session._verify no longer holds the resolved verify= value",
+        "transfer._http.settings_from_client(): attachment transfers honour the client's TLS",
+    )
+    config = client.meta.config
+    for option in ("proxies", "proxies_config", "connect_timeout", "read_timeout", "client_cert"):
+        assert hasattr(config, option), _broken(
+            f"client.meta.config has no {option}", "transfer._http.settings_from_client()"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
