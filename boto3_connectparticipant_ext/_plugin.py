@@ -32,8 +32,8 @@ from typing import Any
 import botocore.session
 import wrapt
 
+from ._responses import check_and_parse
 from .auth import choose_unsigned_signer, force_unsigned, make_client_unsigned
-from .errors import IncompleteResponseError
 from .model import SERVICE_NAME, data_path, other_model_is_newer, paginators_only_path
 from .redact import secrets_allowed_in_logs, start_redacting_logs, stop_redacting_logs
 
@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 _SIGNER_ID = "boto3-connectparticipant-ext-signer"
 _HELPERS_ID = "boto3-connectparticipant-ext-helpers"
-_LENGTH_CHECK_ID = "boto3-connectparticipant-ext-length-check"
+_RESPONSES_ID = "boto3-connectparticipant-ext-responses"
 # Position of ``config`` in Session.create_client(service_name, region_name,
 # api_version, use_ssl, verify, endpoint_url, aws_access_key_id,
 # aws_secret_access_key, aws_session_token, config, ...); guarded by a test.
@@ -139,9 +139,7 @@ def prepare_session(session: Any) -> None:
         session.register(
             f"creating-client-class.{SERVICE_NAME}", _attach_helpers, unique_id=_HELPERS_ID
         )
-        session.register(
-            f"before-parse.{SERVICE_NAME}", _reject_truncated_body, unique_id=_LENGTH_CHECK_ID
-        )
+        session.register(f"before-parse.{SERVICE_NAME}", check_and_parse, unique_id=_RESPONSES_ID)
         _prepared_sessions.add(session)
 
 
@@ -193,25 +191,6 @@ def _attach_helpers(class_attributes: dict[str, Any], **kwargs: Any) -> None:
     inject_helper_methods(class_attributes, **kwargs)
 
 
-def _reject_truncated_body(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
-    """``before-parse`` handler: a body shorter than its Content-Length is an error.
-
-    botocore reads bodies with ``enforce_content_length=False`` and parses a
-    cut-off JSON body as an empty answer, silently losing e.g. a transcript page.
-    """
-    headers = response_dict.get("headers") or {}
-    declared = headers.get("content-length")
-    body = response_dict.get("body")
-    if declared is None or not isinstance(body, bytes):
-        return
-    if headers.get("content-encoding", "identity").lower() != "identity":
-        return  # urllib3 has decoded the body: its length no longer matches
-    if declared.isdigit() and len(body) < int(declared):
-        raise IncompleteResponseError(
-            operation=operation_model.name, received=len(body), expected=int(declared)
-        )
-
-
 def _our_search_paths() -> set[str]:
     return {data_path(), paginators_only_path()}
 
@@ -247,7 +226,7 @@ def _revert_session(session: Any) -> None:
     _forget_cached_models(loader)
     session.unregister(f"choose-signer.{SERVICE_NAME}", unique_id=_SIGNER_ID)
     session.unregister(f"creating-client-class.{SERVICE_NAME}", unique_id=_HELPERS_ID)
-    session.unregister(f"before-parse.{SERVICE_NAME}", unique_id=_LENGTH_CHECK_ID)
+    session.unregister(f"before-parse.{SERVICE_NAME}", unique_id=_RESPONSES_ID)
 
 
 def _activate_aiobotocore_support() -> None:
