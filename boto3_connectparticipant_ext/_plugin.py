@@ -32,7 +32,7 @@ from typing import Any
 import botocore.session
 import wrapt
 
-from ._responses import check_and_parse
+from ._responses import before_parse_is_emitted, check_and_parse, check_received
 from .auth import choose_unsigned_signer, force_unsigned, make_client_unsigned
 from .model import SERVICE_NAME, data_path, other_model_is_newer, paginators_only_path
 from .redact import secrets_allowed_in_logs, start_redacting_logs, stop_redacting_logs
@@ -41,7 +41,9 @@ logger = logging.getLogger(__name__)
 
 _SIGNER_ID = "boto3-connectparticipant-ext-signer"
 _HELPERS_ID = "boto3-connectparticipant-ext-helpers"
+# botocore keys unique ids across all event names: one id per registration.
 _RESPONSES_ID = "boto3-connectparticipant-ext-responses"
+_RECEIVED_ID = "boto3-connectparticipant-ext-received"
 # Position of ``config`` in Session.create_client(service_name, region_name,
 # api_version, use_ssl, verify, endpoint_url, aws_access_key_id,
 # aws_secret_access_key, aws_session_token, config, ...); guarded by a test.
@@ -140,6 +142,10 @@ def prepare_session(session: Any) -> None:
             f"creating-client-class.{SERVICE_NAME}", _attach_helpers, unique_id=_HELPERS_ID
         )
         session.register(f"before-parse.{SERVICE_NAME}", check_and_parse, unique_id=_RESPONSES_ID)
+        if not before_parse_is_emitted():
+            session.register(
+                f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID
+            )
         _prepared_sessions.add(session)
 
 
@@ -227,6 +233,7 @@ def _revert_session(session: Any) -> None:
     session.unregister(f"choose-signer.{SERVICE_NAME}", unique_id=_SIGNER_ID)
     session.unregister(f"creating-client-class.{SERVICE_NAME}", unique_id=_HELPERS_ID)
     session.unregister(f"before-parse.{SERVICE_NAME}", unique_id=_RESPONSES_ID)
+    session.unregister(f"response-received.{SERVICE_NAME}", unique_id=_RECEIVED_ID)
 
 
 def _activate_aiobotocore_support() -> None:

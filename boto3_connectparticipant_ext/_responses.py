@@ -13,8 +13,9 @@ Two jobs on the raw response, before botocore's parser sees it:
   shape with timestamps, blobs, floats, header or payload members, or renamed
   JSON keys is left to botocore.
 
-The ``before-parse`` event exists from botocore 1.35.16; on older releases
-neither job runs and botocore behaves as stock.
+The ``before-parse`` event exists from botocore 1.35.16. Older releases get
+the length check from ``response-received`` instead (after botocore's own
+parse, so no fast path there), see :func:`check_received`.
 """
 
 from __future__ import annotations
@@ -66,16 +67,37 @@ def check_and_parse(
     response_dict["body"] = b"{}"
 
 
-def _reject_truncated(body: bytes, headers: Any, operation_model: Any) -> None:
+def before_parse_is_emitted() -> bool:
+    """Tell whether this botocore emits ``before-parse`` (from 1.35.16)."""
+    import botocore
+
+    parts = tuple(int(part) for part in botocore.__version__.split(".")[:3] if part.isdigit())
+    return parts >= (1, 35, 16)
+
+
+def check_received(
+    response_dict: Optional[dict[str, Any]],
+    exception: Optional[BaseException] = None,
+    event_name: str = "",
+    **_: Any,
+) -> None:
+    """The ``response-received.connectparticipant`` handler for botocore < 1.35.16."""
+    if exception is not None or not response_dict:
+        return
+    body = response_dict.get("body")
+    if isinstance(body, bytes):
+        _reject_truncated(body, response_dict.get("headers") or {}, event_name.rsplit(".", 1)[-1])
+
+
+def _reject_truncated(body: bytes, headers: Any, operation: Any) -> None:
     declared = headers.get("content-length")
     if declared is None or not str(declared).isdigit():
         return
     if headers.get("content-encoding", "identity").lower() != "identity":
         return  # urllib3 has decoded the body: its length no longer matches
     if len(body) < int(declared):
-        raise IncompleteResponseError(
-            operation=operation_model.name, received=len(body), expected=int(declared)
-        )
+        name = operation if isinstance(operation, str) else operation.name
+        raise IncompleteResponseError(operation=name, received=len(body), expected=int(declared))
 
 
 def _walker_for(operation_model: Any) -> Any:

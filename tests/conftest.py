@@ -12,6 +12,18 @@ from pathlib import Path
 
 import pytest
 
+# The matrix's Lambda cell runs the whole suite with credentials in the environment, as
+# AWS Lambda has them: keep them there (tests still prove they never reach the wire).
+LAMBDA_CELL_CREDENTIALS = (
+    {
+        name: os.environ[name]
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+        if name in os.environ
+    }
+    if os.environ.get("CPX_MATRIX_LAMBDA") == "1"
+    else {}
+)
+
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "AKIDEXAMPLEEXAMPLE",
     "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -34,6 +46,7 @@ def isolated_aws_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(empty / "credentials")
     os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
     os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+    os.environ.update(LAMBDA_CELL_CREDENTIALS)
     boto3.DEFAULT_SESSION = None
     try:
         yield

@@ -111,11 +111,15 @@ def test_reset_before_response_after_the_work_is_done(
 def test_reset_mid_body_reaches_botocore_as_an_empty_answer(
     emulator: Emulator, client: Any, chat: Chat
 ) -> None:
-    # botocore reads bodies with enforce_content_length=False: a body cut short is not an
-    # error, it parses as a response without its fields. The retry with the same
-    # ClientToken then gets the real answer and no duplicate message.
+    # botocore reads bodies with enforce_content_length=False: with most botocore/urllib3
+    # pairs a body cut short is not an error, it parses as a response without its fields
+    # (older botocore on urllib3 2 raises ConnectionClosedError instead). The retry with
+    # the same ClientToken then gets the real answer and no duplicate message.
     emulator.inject_fault(Fault.RESET_MID_BODY, operation="SendMessage")
-    cut = send(client, chat, "once", ClientToken="cut-1")
+    try:
+        cut = send(client, chat, "once", ClientToken="cut-1")
+    except ConnectionClosedError:
+        cut = {}
     assert "Id" not in cut
     again = send(client, chat, "once", ClientToken="cut-1")
     contents = [item.get("Content") for item in emulator.transcript(chat.contact_id)]
