@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bootstrapped
 
-.PHONY: demo test unit-and-functional wheel-test matrix bench bench-quick lint format layer model model-check clean
+.PHONY: demo test unit-and-functional wheel-test matrix matrix-lock bench bench-quick lint format layer model model-check clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ wheel-test: $(STAMP)
 
 matrix: $(STAMP)
 	$(BIN)/nox --no-color -f noxfile.py -s matrix
+
+matrix-lock: $(STAMP)
+	$(BIN)/nox --no-color -f noxfile.py -s matrix-lock
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
