@@ -52,7 +52,7 @@ class ParticipantContext:
     store: ObjectStore
     base_url: str
     websocket_url: str
-    token_secret: bytes
+    token_secret: bytes = dataclasses.field(repr=False)
 
 
 Handler = Callable[[ParticipantContext, dict[str, Any]], dict[str, Any]]

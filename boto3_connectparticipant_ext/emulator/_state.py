@@ -73,7 +73,7 @@ class Participant:
     contact: Contact
     role: str
     display_name: str
-    participant_token: str
+    participant_token: str = dataclasses.field(repr=False)  # a secret
     active: bool = True
     connected: bool = False
 
@@ -82,7 +82,7 @@ class Participant:
 class ConnectionGrant:
     """A ConnectionToken and whom it speaks for."""
 
-    token: str
+    token: str = dataclasses.field(repr=False)  # a secret
     participant: Participant
     expiry: float
 
@@ -91,7 +91,7 @@ class ConnectionGrant:
 class WebsocketGrant:
     """The secret of one websocket URL; it must be used before ``expiry``."""
 
-    secret: str
+    secret: str = dataclasses.field(repr=False)
     participant: Participant
     expiry: float
 
