@@ -110,6 +110,8 @@ def bind_tokens(
     >>> client.get_transcript(MaxResults=100)  # doctest: +SKIP
     """
     _require_connectparticipant(client)
+    _require_token("connection_token", connection_token)
+    _require_token("participant_token", participant_token)
     tokens = BoundTokens(connection_token=connection_token, participant_token=participant_token)
     with _bind_lock:
         filler = getattr(client, "_cpx_token_filler", None)
@@ -137,6 +139,15 @@ def unbind_tokens(client: Any) -> None:
                 f"before-parameter-build.{SERVICE_NAME}", unique_id=_BIND_HANDLER_ID
             )
             del client._cpx_token_filler
+
+
+def _require_token(name: str, value: object) -> None:
+    from .errors import InvalidTokenError
+
+    if value is not None and (not isinstance(value, str) or not value):
+        # Only the type: the value may be the token itself in the wrong type.
+        got = "an empty string" if value == "" else type(value).__name__
+        raise InvalidTokenError(f"{name} must be a non-empty string or None, got {got}")
 
 
 def _require_connectparticipant(client: Any) -> None:

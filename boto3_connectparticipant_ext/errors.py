@@ -22,6 +22,10 @@ class WrongClientError(ConnectParticipantExtError, TypeError):
     """A function that needs a ``connectparticipant`` client was given something else."""
 
 
+class InvalidTokenError(ConnectParticipantExtError, ValueError):
+    """A token argument is not a non-empty string (the message never shows its value)."""
+
+
 class IncompleteResponseError(ConnectParticipantExtError):
     """The service's answer ended before its declared ``Content-Length``.
 

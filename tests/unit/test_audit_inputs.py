@@ -1,0 +1,30 @@
+"""Audit: bad input gets a typed error before any network call, and nothing is half-done."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from boto3_connectparticipant_ext import bind_tokens, bound_tokens
+from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
+
+
+@pytest.fixture
+def client() -> Iterator[Any]:
+    made = boto3.session.Session().client(
+        "connectparticipant", region_name="us-east-1", endpoint_url="http://127.0.0.1:9"
+    )
+    yield made
+    made.close()
+
+
+@pytest.mark.parametrize("token", [b"secret-token-bytes", 12345, "", ["secret-token"]])
+@pytest.mark.parametrize("keyword", ["connection_token", "participant_token"])
+def test_bind_tokens_refuses_what_is_not_a_token(client: Any, keyword: str, token: Any) -> None:
+    with pytest.raises(ConnectParticipantExtError) as raised:
+        bind_tokens(client, **{keyword: token})
+    assert "secret-token" not in str(raised.value)
+    assert bound_tokens(client) is None
