@@ -231,6 +231,7 @@ def iter_transcript(
     if ContactId is not None:
         request["ContactId"] = _text("ContactId", ContactId, limit=256)
     if raw_given:
+        _check_raw(StartPosition, ScanDirection, SortOrder, NextToken)
         request.update(
             {
                 name: value
@@ -279,6 +280,26 @@ def _positioning(
         "ScanDirection": "FORWARD",
         "SortOrder": "ASCENDING",
     }
+
+
+def _check_raw(
+    start_position: object, scan_direction: object, sort_order: object, next_token: object
+) -> None:
+    if start_position is not None and not isinstance(start_position, dict):
+        raise TranscriptArgumentError(
+            "StartPosition must be a dict such as {'Id': ...} or {'AbsoluteTime': ...}, "
+            f"got {type(start_position).__name__}"
+        )
+    for name, value, allowed in (
+        ("ScanDirection", scan_direction, ("FORWARD", "BACKWARD")),
+        ("SortOrder", sort_order, ("ASCENDING", "DESCENDING")),
+    ):
+        if value is not None and value not in allowed:
+            raise TranscriptArgumentError(
+                f"{name} must be {allowed[0]!r} or {allowed[1]!r}, got {value!r}"
+            )
+    if next_token is not None:
+        _text("NextToken", next_token, limit=None)
 
 
 def _page_size(value: object) -> int:

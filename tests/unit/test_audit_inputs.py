@@ -28,3 +28,34 @@ def test_bind_tokens_refuses_what_is_not_a_token(client: Any, keyword: str, toke
         bind_tokens(client, **{keyword: token})
     assert "secret-token" not in str(raised.value)
     assert bound_tokens(client) is None
+
+
+class _CountingClient:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def get_transcript(self, **params: Any) -> dict[str, Any]:
+        self.calls += 1
+        return {"Transcript": []}
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"ScanDirection": "SIDEWAYS"},
+        {"SortOrder": "UP"},
+        {"ScanDirection": 1},
+        {"NextToken": ""},
+        {"NextToken": 5},
+        {"StartPosition": "item-1"},
+    ],
+)
+def test_iter_transcript_refuses_bad_raw_positioning_before_any_call(
+    arguments: dict[str, Any],
+) -> None:
+    from boto3_connectparticipant_ext.transcript import TranscriptArgumentError, iter_transcript
+
+    fake = _CountingClient()
+    with pytest.raises(TranscriptArgumentError):
+        list(iter_transcript(fake, **arguments))
+    assert fake.calls == 0
