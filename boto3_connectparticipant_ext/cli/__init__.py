@@ -25,6 +25,7 @@ Every command imports what it needs when it runs, so ``cpx data-path`` stays fas
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import traceback
 from collections.abc import Sequence
@@ -55,6 +56,28 @@ exit codes: 0 ok, 1 internal error, 2 usage error, 3 service error, 4 access den
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
 
+def _positive_number(text: str) -> float:
+    """argparse type: a finite number > 0 (bad values become a usage error, exit code 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number greater than 0, got {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    """argparse type: a TCP port, 0 (any free port) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 65535, got {value}")
+    return value
+
+
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument(
@@ -66,14 +89,18 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--endpoint-url", metavar="URL", help="service or emulator endpoint")
     group.add_argument("--region", help="AWS region of the Amazon Connect instance")
     group.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="network timeout (30)"
+        "--timeout",
+        type=_positive_number,
+        default=30.0,
+        metavar="SECONDS",
+        help="network timeout (30)",
     )
 
 
 def _add_transfer_limits(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-size-mb",
-        type=float,
+        type=_positive_number,
         metavar="MB",
         help="largest attachment accepted locally (default 20, the service's default)",
     )
@@ -110,7 +137,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     emulator = command("emulator", "run the local emulator until interrupted")
     emulator.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    emulator.add_argument("--port", type=int, default=0, help="port to bind (default: any free)")
+    emulator.add_argument("--port", type=_port, default=0, help="port to bind (default: any free)")
 
     demo = command("demo", "play a whole chat against the built-in emulator")
     demo.add_argument("demo_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)

@@ -59,3 +59,26 @@ def test_iter_transcript_refuses_bad_raw_positioning_before_any_call(
     with pytest.raises(TranscriptArgumentError):
         list(iter_transcript(fake, **arguments))
     assert fake.calls == 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["send", "--connection-token", "abc", "--timeout", "-5", "hi"],
+        ["send", "--connection-token", "abc", "--timeout", "0", "hi"],
+        ["send", "--connection-token", "abc", "--timeout", "nan", "hi"],
+        ["upload", __file__, "--connection-token", "abc", "--max-size-mb", "nan"],
+        ["upload", __file__, "--connection-token", "abc", "--max-size-mb", "-1"],
+        ["upload", __file__, "--connection-token", "abc", "--max-size-mb", "inf"],
+        ["emulator", "--port", "-1"],
+        ["emulator", "--port", "65536"],
+    ],
+)
+def test_cli_bad_numbers_are_usage_errors(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from boto3_connectparticipant_ext import cli
+
+    monkeypatch.setenv("CPX_ENDPOINT_URL", "http://127.0.0.1:9")
+    assert cli.main(argv) == 2
+    assert "unexpected error" not in capsys.readouterr().err
