@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import math
 import sys
 from collections.abc import Callable
 from typing import Any, Optional
@@ -106,8 +107,6 @@ class EmulatorConfig:
             "websocket_connection_expiry",
             "participant_token_ttl",
             "upload_url_ttl",
-            "attachment_max_bytes",
-            "max_request_bytes",
         ):
             _require_number(name, getattr(self, name), minimum=0, inclusive=False)
         _require_number("scan_delay", self.scan_delay, minimum=0, inclusive=True)
@@ -115,12 +114,26 @@ class EmulatorConfig:
             _require_number("websocket_max_age", self.websocket_max_age, minimum=0, inclusive=False)
         if self.attachments_per_contact is not None:
             _require_number(
-                "attachments_per_contact", self.attachments_per_contact, minimum=0, inclusive=True
+                "attachments_per_contact",
+                self.attachments_per_contact,
+                minimum=0,
+                inclusive=True,
+                whole=True,
             )
-        for name in ("max_recorded_requests", "max_recorded_frames"):
-            _require_number(name, getattr(self, name), minimum=0, inclusive=False)
+        for name in (
+            "attachment_max_bytes",
+            "max_request_bytes",
+            "max_recorded_requests",
+            "max_recorded_frames",
+        ):
+            _require_number(name, getattr(self, name), minimum=0, inclusive=False, whole=True)
         if not callable(self.scan_rule):
             raise EmulatorConfigError("scan_rule must be callable(name, size) -> status")
+        if isinstance(self.allowed_attachment_extensions, (str, bytes)):
+            raise EmulatorConfigError(
+                "allowed_attachment_extensions must be a collection of extensions such as "
+                "{'pdf', 'png'}, not a single string"
+            )
         try:
             self.allowed_attachment_extensions = frozenset(
                 str(extension).lower().lstrip(".")
@@ -172,8 +185,12 @@ class EmulatorConfig:
         return result
 
 
-def _require_number(name: str, value: Any, *, minimum: float, inclusive: bool) -> None:
-    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+def _require_number(
+    name: str, value: Any, *, minimum: float, inclusive: bool, whole: bool = False
+) -> None:
+    kinds = (int,) if whole else (int, float)
+    is_number = isinstance(value, kinds) and not isinstance(value, bool) and not math.isnan(value)
     if not is_number or value < minimum or (value == minimum and not inclusive):
         relation = "at least" if inclusive else "more than"
-        raise EmulatorConfigError(f"{name} must be a number {relation} {minimum}, got {value!r}")
+        kind = "an integer" if whole else "a number"
+        raise EmulatorConfigError(f"{name} must be {kind} {relation} {minimum}, got {value!r}")

@@ -82,3 +82,26 @@ def test_cli_bad_numbers_are_usage_errors(
     monkeypatch.setenv("CPX_ENDPOINT_URL", "http://127.0.0.1:9")
     assert cli.main(argv) == 2
     assert "unexpected error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"connection_token_ttl": float("nan")},
+        {"scan_delay": float("nan")},
+        {"allowed_attachment_extensions": "pdf"},
+        {"max_recorded_requests": 1.5},
+        {"attachments_per_contact": 2.5},
+        {"max_request_bytes": 0.5},
+    ],
+)
+def test_emulator_config_refuses_values_it_cannot_honour(settings: dict[str, Any]) -> None:
+    from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
+    from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
+
+    with pytest.raises(EmulatorConfigError):
+        EmulatorConfig(**settings)
+    config = EmulatorConfig()
+    with pytest.raises(EmulatorConfigError):
+        config.update(**settings)
+    assert config == EmulatorConfig()
