@@ -113,6 +113,7 @@ class ChatConfig:
             raise ChatConfigError(
                 f"reconnect_multiplier must be >= 1, got {self.reconnect_multiplier}"
             )
+        _require("reconnect_jitter", self.reconnect_jitter, low=0.0, inclusive=True)
         if not 0.0 <= self.reconnect_jitter < 1.0:
             raise ChatConfigError(
                 f"reconnect_jitter must be in [0, 1), got {self.reconnect_jitter}"

@@ -105,3 +105,12 @@ def test_emulator_config_refuses_values_it_cannot_honour(settings: dict[str, Any
     with pytest.raises(EmulatorConfigError):
         config.update(**settings)
     assert config == EmulatorConfig()
+
+
+@pytest.mark.parametrize("jitter", ["0.3", None, float("nan")])
+def test_chat_config_refuses_a_jitter_that_is_not_a_number(jitter: Any) -> None:
+    from boto3_connectparticipant_ext.chat import ChatConfig
+    from boto3_connectparticipant_ext.chat.errors import ChatConfigError
+
+    with pytest.raises(ChatConfigError):
+        ChatConfig(reconnect_jitter=jitter)
