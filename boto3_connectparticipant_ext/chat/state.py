@@ -97,6 +97,8 @@ class SessionState:
                 raise SessionStateError(
                     f"{name} must be a string or None, got {type(value).__name__}"
                 )
+        if not isinstance(self.chat_ended, bool):
+            raise SessionStateError("chat_ended must be true or false")
         if self.participant_token == "":
             raise SessionStateError("participant_token must be None or a non-empty string")
         if self.version != STATE_VERSION:
@@ -155,6 +157,9 @@ class SessionState:
         if "connection_token" not in data:
             raise SessionStateError("session state has no connection_token")
         values = dict(data)
+        for name in ("own_message_ids", "receipts_sent"):
+            if isinstance(values.get(name), (str, bytes)):
+                raise SessionStateError(f"{name} must be a list, not a string")
         try:
             values["own_message_ids"] = tuple(values.get("own_message_ids") or ())
             values["receipts_sent"] = tuple(

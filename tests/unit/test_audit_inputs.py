@@ -114,3 +114,18 @@ def test_chat_config_refuses_a_jitter_that_is_not_a_number(jitter: Any) -> None:
 
     with pytest.raises(ChatConfigError):
         ChatConfig(reconnect_jitter=jitter)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"connection_token": "t", "own_message_ids": "abc"}',
+        '{"connection_token": "t", "chat_ended": "no"}',
+    ],
+)
+def test_session_state_refuses_malformed_fields(data: str) -> None:
+    from boto3_connectparticipant_ext.chat import SessionState
+    from boto3_connectparticipant_ext.chat.errors import SessionStateError
+
+    with pytest.raises(SessionStateError):
+        SessionState.from_json(data)
