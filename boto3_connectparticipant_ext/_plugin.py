@@ -53,7 +53,8 @@ _AIOBOTOCORE_SESSION = "aiobotocore.session"
 _lock = threading.RLock()
 _installed = False
 _original_create_client: Any = None
-_prepared_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+# Each prepared session, with the search path we put in front of its loader.
+_prepared_sessions: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _aiobotocore_hook_registered = False
 
 
@@ -108,8 +109,8 @@ def uninstall() -> None:
         _installed = False
         botocore.session.Session.create_client = _original_create_client
         _original_create_client = None
-        for session in list(_prepared_sessions):
-            _revert_session(session)
+        for session, front in list(_prepared_sessions.items()):
+            _revert_session(session, front)
         _prepared_sessions.clear()
         stop_redacting_logs()
         aio_patch = sys.modules.get("boto3_connectparticipant_ext.aio._patch")
@@ -131,8 +132,9 @@ def prepare_session(session: Any) -> None:
         if session in _prepared_sessions:
             return
         loader = session.get_component("data_loader")
-        _remove_our_search_paths(loader)
-        front = paginators_only_path() if other_model_is_newer(loader.search_paths) else data_path()
+        # Entries the user put there (AWS_DATA_PATH may hold our data path) stay.
+        others = [path for path in loader.search_paths if path not in _our_search_paths()]
+        front = paginators_only_path() if other_model_is_newer(others) else data_path()
         loader.search_paths.insert(0, front)
         _forget_cached_models(loader)
         session.register(
@@ -146,7 +148,7 @@ def prepare_session(session: Any) -> None:
             session.register(
                 f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID
             )
-        _prepared_sessions.add(session)
+        _prepared_sessions[session] = front
 
 
 def initialize_client_plugin(client: Any) -> None:
@@ -201,11 +203,6 @@ def _our_search_paths() -> set[str]:
     return {data_path(), paginators_only_path()}
 
 
-def _remove_our_search_paths(loader: Any) -> None:
-    ours = _our_search_paths()
-    loader.search_paths[:] = [path for path in loader.search_paths if path not in ours]
-
-
 def _forget_cached_models(loader: Any) -> None:
     # botocore's Loader memoises its methods in ``_cache`` with keys such as
     # ("load_service_model", "connectparticipant", "service-2") and
@@ -226,9 +223,10 @@ def _mentions_our_service(cache_key: Any) -> bool:
     )
 
 
-def _revert_session(session: Any) -> None:
+def _revert_session(session: Any, front: str) -> None:
     loader = session.get_component("data_loader")
-    _remove_our_search_paths(loader)
+    if front in loader.search_paths:
+        loader.search_paths.remove(front)  # the one we inserted: the first occurrence
     _forget_cached_models(loader)
     session.unregister(f"choose-signer.{SERVICE_NAME}", unique_id=_SIGNER_ID)
     session.unregister(f"creating-client-class.{SERVICE_NAME}", unique_id=_HELPERS_ID)

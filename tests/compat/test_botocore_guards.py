@@ -173,7 +173,7 @@ def test_loader_search_paths_is_the_live_mutable_list() -> None:
     paths[:] = [path for path in paths if path != "/guard/back"]
     assert loader.search_paths is paths and loader.search_paths[0] == "/guard/front", _broken(
         "Loader.search_paths returns a copy: changes to it are lost",
-        "_plugin.prepare_session() / _remove_our_search_paths() edit it in place",
+        "_plugin.prepare_session() / _revert_session() edit it in place",
     )
 
 

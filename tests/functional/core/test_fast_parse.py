@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 import botocore
+import botocore.session
 import pytest
 from botocore.model import ServiceModel
 from botocore.parsers import create_parser
@@ -69,20 +70,26 @@ def test_unknown_keys_nulls_and_null_elements_match_botocore() -> None:
 def test_real_emulator_bodies_parse_identically(tmp_path: Path) -> None:
     bodies: list[tuple[str, bytes]] = []
 
-    def record(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
-        if 200 <= response_dict["status_code"] < 300:
-            bodies.append((operation_model.name, response_dict["body"]))
+    def record(response_dict: Any, event_name: str, **_: Any) -> None:
+        # response-received exists on every supported botocore (before-parse does not).
+        if response_dict and 200 <= response_dict["status_code"] < 300:
+            bodies.append((event_name.rsplit(".", 1)[-1], response_dict["body"]))
 
     with Emulator() as emu:
         chat = emu.start_chat(display_name="Dana")
         agent = emu.add_participant(chat["ContactId"], role="AGENT", display_name="Sam")
         emu.register_view("view-1", {"Id": "v", "Name": "form", "Version": 3, "Content": {}})
-        client = boto3.client(
+        # Not installed (the fast path must not touch what we record), but on our model
+        # so that every operation exists whatever botocore runs the suite.
+        core = botocore.session.get_session()
+        core.get_component("data_loader").search_paths.insert(0, data_path())
+        client = core.create_client(
             "connectparticipant",
+            region_name="us-east-1",
             endpoint_url=emu.endpoint_url,
             config=force_unsigned(None),
         )
-        client.meta.events.register("before-parse.connectparticipant", record)
+        client.meta.events.register("response-received.connectparticipant", record)
         connection = client.create_participant_connection(
             ParticipantToken=chat["ParticipantToken"],
             Type=["WEBSOCKET", "CONNECTION_CREDENTIALS"],

@@ -183,3 +183,16 @@ def test_data_matches_what_the_build_script_produces(repo_root: Path) -> None:
         sys.path.pop(0)
     rendered = build_model.render(build_model.bundled_model_path())
     assert build_model.differences(rendered, repo_root) == []
+
+
+def test_uninstall_keeps_the_users_own_data_path_entry(recording_server: RecordingServer) -> None:
+    # The AWS_DATA_PATH route and install() together: uninstall() reverts only install().
+    os.environ["AWS_DATA_PATH"] = data_path()
+    session = boto3.Session(region_name="us-east-1")
+    cpx.install()
+    assert session.client("connectparticipant").can_paginate("get_transcript")
+    cpx.uninstall()
+    client = session.client("connectparticipant", endpoint_url=recording_server.url)
+    assert client.can_paginate("get_transcript")
+    client.describe_view(ViewToken="v", ConnectionToken=CONNECTION_TOKEN)
+    assert "authorization" not in recording_server.last().headers
