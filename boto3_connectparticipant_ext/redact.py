@@ -58,13 +58,21 @@ _MARKERS = tuple(
 )
 
 _QUOTE = r"""(?:\\*["'])"""
+# A bytes repr's ``b`` only when a quote follows (so "Bearer" keeps its B).
+_BYTES_PREFIX = rf"(?:b(?={_QUOTE}))?"
+_SEPARATOR = rf"{_QUOTE}?\s*[:=]\s*{_BYTES_PREFIX}{_QUOTE}?"
+# Authorization values hold a scheme and several parts: the whole value goes.
+_AUTHORIZATION = re.compile(
+    rf"""(?P<prefix>{_QUOTE}?Authorization{_SEPARATOR})(?P<value>[^"'\\\r\n]+)""",
+    re.IGNORECASE,
+)
 _KEY_VALUE = re.compile(
-    rf"(?P<prefix>{_QUOTE}?(?:{'|'.join(map(re.escape, _SECRET_KEYS))}){_QUOTE}?"
-    rf"""\s*[:=]\s*b?{_QUOTE}?)(?P<value>[^"'\\\s,}}&)]+)""",
+    rf"(?P<prefix>{_QUOTE}?(?:{'|'.join(map(re.escape, _SECRET_KEYS))}){_SEPARATOR})"
+    r"""(?P<value>[^"'\\\s,}&)]+)""",
     re.IGNORECASE,
 )
 _QUERY_VALUE = re.compile(
-    rf"(?P<prefix>[?&;](?:{'|'.join(map(re.escape, _SECRET_QUERY_PARAMS))})=)"
+    rf"(?P<prefix>(?:[?&;]|\\u0026)(?:{'|'.join(map(re.escape, _SECRET_QUERY_PARAMS))})=)"
     r"""(?P<value>[^&\s"'\\]+)""",
     re.IGNORECASE,
 )
@@ -85,6 +93,7 @@ def redact_text(text: str) -> str:
     if not any(marker in lowered for marker in _MARKERS):
         return text
     text = _WEBSOCKET_QUERY.sub(lambda m: m["prefix"] + REDACTED, text)
+    text = _AUTHORIZATION.sub(lambda m: m["prefix"] + REDACTED, text)
     text = _KEY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
     return _QUERY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
 

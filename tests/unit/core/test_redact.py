@@ -22,6 +22,9 @@ SECRET = "QVFJREFIaGVsbG8tc2VjcmV0LXRva2Vu=="
         f"wss://abc.transport.connect.us-east-1.amazonaws.com/?{SECRET}",
         f"ws://127.0.0.1:1234/ws?AuthToken={SECRET}",
         f"x-amz-bearer: {SECRET}",
+        f"Authorization: Bearer {SECRET}",
+        f"{{'Authorization': b'AWS4-HMAC-SHA256 Credential=AKID/x, Signature={SECRET}'}}",
+        f'{{"Url":"https://b.s3.amazonaws.com/k?a=1\\u0026X-Amz-Signature={SECRET}"}}',
     ],
 )
 def test_secret_is_removed(text: str) -> None:
