@@ -41,11 +41,21 @@ def main(argv: Optional[list[str]] = None) -> int:
     >>> main(["--attachment-size", "200000", "--quiet"])         # doctest: +SKIP
     0
     """
-    parser = _parser()
+    parser = argparse.ArgumentParser(
+        prog="cpx demo",
+        description="Play a chat (customer and agent, messages, an attachment, the transcript) "
+        "against the built-in emulator.",
+    )
+    add_arguments(parser)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo with options parsed by a parser given :func:`add_arguments`."""
     out: TextIO = sys.stdout
     try:
         _play(attachment_size=args.attachment_size, quiet=args.quiet, out=out)
@@ -59,12 +69,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     return EXIT_OK
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cpx demo",
-        description="Play a chat (customer and agent, messages, an attachment, the transcript) "
-        "against the built-in emulator.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the demo's options on ``parser`` (``cpx demo`` and :func:`main` share them)."""
     parser.add_argument(
         "--attachment-size",
         type=int,
@@ -75,7 +81,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar and no transcript, just the verdict"
     )
-    return parser
 
 
 def _play(*, attachment_size: int, quiet: bool, out: TextIO) -> None:

@@ -139,8 +139,9 @@ def _build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     emulator.add_argument("--port", type=_port, default=0, help="port to bind (default: any free)")
 
-    demo = command("demo", "play a whole chat against the built-in emulator")
-    demo.add_argument("demo_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    from boto3_connectparticipant_ext import demo  # light: argparse and the stdlib only
+
+    demo.add_arguments(command("demo", "play a whole chat against the built-in emulator"))
 
     command("data-path", "print the directory to put in AWS_DATA_PATH")
 
@@ -228,7 +229,7 @@ def _run_emulator(args: argparse.Namespace, stdout: TextIO) -> int:
 def _run_demo(args: argparse.Namespace, stdout: TextIO) -> int:
     from boto3_connectparticipant_ext import demo
 
-    return int(demo.main(list(args.demo_args)))
+    return demo.run(args)
 
 
 def _run_data_path(args: argparse.Namespace, stdout: TextIO) -> int:
