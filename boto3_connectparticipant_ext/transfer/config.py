@@ -56,7 +56,8 @@ class TransferConfig:
         Seconds to wait for the scan in total, and between two looks.
     backoff_base, backoff_max
         Seconds: the first retry waits up to ``backoff_base`` (full jitter),
-        doubling each time, capped at ``backoff_max``.
+        doubling each time, capped at ``backoff_max``, which must not be below
+        ``backoff_base`` (set both to 0 to retry without waiting).
     url_expiry_seconds
         Lifetime requested for download URLs (GetAttachment
         ``UrlExpiryInSeconds``, 5..300); ``None`` uses the service's default.
@@ -130,6 +131,12 @@ class TransferConfig:
             ),
             "fsync": _flag("fsync", fsync),
         }
+        if values["backoff_max"] < values["backoff_base"]:
+            raise TransferConfigError(
+                f"TransferConfig backoff_max ({backoff_max}) is below backoff_base "
+                f"({backoff_base}): the cap would override the first wait; raise backoff_max "
+                "or lower backoff_base (0 for both retries without waiting)"
+            )
         for name, value in values.items():
             object.__setattr__(self, name, value)
 

@@ -36,11 +36,25 @@ from boto3_connectparticipant_ext.transfer.progress import ProgressTracker
         {"wait_for_scan": "yes"},
         {"url_expiry_seconds": 301},
         {"fsync": 1},
+        {"backoff_base": 2.0, "backoff_max": 1.0},
+        {"backoff_base": 0.25, "backoff_max": 0},
     ],
 )
 def test_invalid_config_is_a_typed_error(changes: dict[str, object]) -> None:
     with pytest.raises(TransferConfigError):
         TransferConfig(**changes)  # type: ignore[arg-type]
+
+
+def test_backoff_max_below_backoff_base_names_both_values() -> None:
+    expected = r"backoff_max \(1\.5\) is below backoff_base \(2\)"
+    with pytest.raises(TransferConfigError, match=expected):
+        TransferConfig(backoff_base=2, backoff_max=1.5)
+    with pytest.raises(TransferConfigError, match="backoff_max"):
+        TransferConfig().replace(backoff_base=10.0)  # the default backoff_max is 8
+    assert TransferConfig(backoff_base=3.0, backoff_max=3.0).backoff_max == 3.0
+    assert TransferConfig(backoff_base=0, backoff_max=0).backoff_base == 0.0
+    # A poll interval longer than the scan timeout is legitimate: one look, then one at the end.
+    assert TransferConfig(scan_timeout=1.0, scan_poll_interval=5.0).scan_poll_interval == 5.0
 
 
 def test_config_is_keyword_only_immutable_and_normalised() -> None:
