@@ -91,6 +91,9 @@ class _Link:
         self.healthy = False
         self.ping_outstanding = False
         self.retiring = False
+        # The reader is handing an item over (waiting for buffer room or for
+        # the delivery lock): it cannot see a heartbeat echo meanwhile.
+        self.delivering = False
         self.reader: Optional[asyncio.Task[None]] = None
         self.keepalive: Optional[asyncio.Task[None]] = None
 
@@ -260,7 +263,11 @@ class ChatStream:
                     if self._filling:
                         self._held.append(frame.item)
                     else:
-                        await self._deliver_item(frame.item, from_transcript=False)
+                        link.delivering = True
+                        try:
+                            await self._deliver_item(frame.item, from_transcript=False)
+                        finally:
+                            link.delivering = False
                 elif frame.kind == protocol.HEARTBEAT:
                     link.heartbeat_answered = True
                     if not link.healthy:
@@ -300,8 +307,13 @@ class ChatStream:
                 now = self._clock()
                 if now >= next_heartbeat:
                     # A reader stalled by a full consumer buffer cannot see the
-                    # echo: that is backpressure, not a dead socket.
-                    stalled = self._backpressure_seen or self._hooks.backpressured()
+                    # echo: that is backpressure, not a dead socket. The buffer
+                    # may have room again already (the consumer took an event in
+                    # this same loop turn) while the reader has not run yet: a
+                    # reader still inside a delivery is stalled all the same.
+                    stalled = (
+                        link.delivering or self._backpressure_seen or self._hooks.backpressured()
+                    )
                     if link.heartbeat_outstanding and not link.heartbeat_answered and not stalled:
                         link.mark_lost("missed heartbeat")
                         return

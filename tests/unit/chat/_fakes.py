@@ -65,6 +65,10 @@ class FakeSocket:
             self.closed = True
             self.inbox.put_nowait(None)
 
+    def count_sent(self, topic: str) -> int:
+        """How many frames of ``topic`` the engine sent on this socket."""
+        return sum(1 for text in self.sent if json.loads(text).get("topic") == topic)
+
     def push(self, frame: Mapping[str, Any]) -> None:
         if not self.closed:
             self.inbox.put_nowait(json.dumps(frame))

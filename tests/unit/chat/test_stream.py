@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable
 from typing import Any, Callable, Optional
 
@@ -42,6 +43,7 @@ def run_stream(
     capacity: int = 10_000,
     anchor: Optional[str] = None,
     prepare: Optional[Callable[[FakeServer, FakeHooks], None]] = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[FakeServer, FakeHooks]:
     server = FakeServer()
     holder: dict[str, FakeHooks] = {}
@@ -56,6 +58,7 @@ def run_stream(
             connector=server,
             hooks=hooks,
             sequencer=Sequencer(anchor_id=anchor),
+            clock=clock,
         )
         await stream.start("wss://fake/0", fill_gap=anchor is not None)
         try:
@@ -150,19 +153,95 @@ def test_missed_heartbeat_means_reconnect() -> None:
 
 def test_a_full_consumer_buffer_is_not_mistaken_for_a_dead_socket() -> None:
     async def scenario(stream: ChatStream, server: FakeServer, hooks: FakeHooks) -> None:
+        socket = server.sockets[0]
         for _ in range(5):
             server.publish(new_item())
-        # The consumer takes nothing for many heartbeat intervals.
-        await asyncio.sleep(FAST.heartbeat_interval * 8)
-        assert "connection.lost" not in hooks.kinds()
+        # Capacity 2: connection.established and the first message fill the
+        # buffer; the reader then waits with the other items (and every
+        # heartbeat echo) unread behind them.
+        await wait_until(lambda: hooks.queue.full() and len(hooks.message_ids()) == 1)
+        # The consumer takes nothing for many heartbeat intervals, each heartbeat
+        # unanswered. (Counted, not slept: a slow machine only makes it longer.)
+        stalled_at = socket.count_sent("aws/heartbeat")
+        await wait_until(
+            lambda: socket.count_sent("aws/heartbeat") >= stalled_at + 8 or not stream.connected
+        )
+        assert stream.connected
+        assert len(hooks.message_ids()) == 1
         while len(hooks.message_ids()) < 5:
             await hooks.queue.get()
-            await asyncio.sleep(0.001)
-        await asyncio.sleep(FAST.heartbeat_interval * 3)
+        # Now consume everything, so backpressure cannot excuse a missed echo:
+        # the same socket must go on answering heartbeats.
+        consumer = asyncio.get_running_loop().create_task(_consume_forever(hooks))
+        try:
+            caught_up_at = socket.count_sent("aws/heartbeat")
+            await wait_until(
+                lambda: (
+                    socket.count_sent("aws/heartbeat") >= caught_up_at + 3 or not stream.connected
+                )
+            )
+            assert stream.connected
+        finally:
+            consumer.cancel()
 
-    _, hooks = run_stream(scenario, capacity=2)
+    server, hooks = run_stream(scenario, capacity=2)
     assert "connection.lost" not in hooks.kinds()
     assert len(hooks.message_ids()) == 5
+    assert len(server.sockets) == 1
+
+
+def test_a_consumer_taking_an_event_as_a_heartbeat_is_checked_is_not_a_dead_socket() -> None:
+    """The consumer frees a buffer slot in the same loop turn as the heartbeat
+    check, before the stalled reader has run: the buffer is not full at that
+    instant, yet the reader has still not been able to read the echo."""
+    config = ChatConfig(
+        heartbeat_interval=0.05,
+        ping_interval=3600.0,
+        reconnect_initial_delay=0.001,
+        reconnect_max_delay=0.01,
+        subscribe_timeout=1.0,
+    )
+
+    on_next_tick: list[Callable[[], None]] = []
+    taken: list[object] = []
+
+    def clock() -> float:
+        if on_next_tick:
+            on_next_tick.pop()()
+        return time.monotonic()
+
+    async def scenario(stream: ChatStream, server: FakeServer, hooks: FakeHooks) -> None:
+        socket = server.sockets[0]
+        for _ in range(5):
+            server.publish(new_item())
+        await wait_until(lambda: hooks.queue.full() and len(hooks.message_ids()) == 1)
+        # Two heartbeats while stalled: the last one is outstanding and unanswered.
+        stalled_at = socket.count_sent("aws/heartbeat")
+        await wait_until(
+            lambda: socket.count_sent("aws/heartbeat") >= stalled_at + 2 or not stream.connected
+        )
+        assert stream.connected
+        # The keepalive reads the clock as soon as it wakes, before it checks the
+        # heartbeat: the consumer takes one event right there, in the same turn.
+        on_next_tick.append(lambda: taken.append(hooks.queue.get_nowait()))
+        checked_at = socket.count_sent("aws/heartbeat")
+        await wait_until(
+            lambda: socket.count_sent("aws/heartbeat") > checked_at or not stream.connected
+        )
+        assert taken
+        assert stream.connected
+        while len(hooks.message_ids()) < 5:
+            await hooks.queue.get()
+
+    server, hooks = run_stream(scenario, config=config, capacity=2, clock=clock)
+    assert "connection.lost" not in hooks.kinds()
+    assert len(hooks.message_ids()) == 5
+    assert len(server.sockets) == 1
+
+
+async def _consume_forever(hooks: FakeHooks) -> None:
+    while True:
+        await hooks.queue.get()
 
 
 def test_ping_failures_are_reported() -> None:
