@@ -56,7 +56,12 @@ CONTROL_PREFIX = "/_emulator/"
 _LOG = logging.getLogger("boto3_connectparticipant_ext.emulator")
 _T = TypeVar("_T")
 _CALL_TIMEOUT = 30.0
+# Grace period aiohttp gives each open connection at stop (it may spend it twice).
 _SHUTDOWN_TIMEOUT = 1.0
+# Bounds on the stop sequence: serving stops, leftover tasks are cancelled, the loop closes.
+_STOP_SERVING_TIMEOUT = 3.5
+_CANCEL_TIMEOUT = 1.0
+_EXECUTOR_TIMEOUT = 1.0
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -115,15 +120,18 @@ class EmulatorServer:
         def serve() -> None:
             asyncio.set_event_loop(loop)
             try:
-                loop.run_until_complete(self._serve(web, listener))
-            except BaseException as error:
-                ready.set_exception(error)
-                loop.close()
-                return
-            ready.set_result(None)
-            loop.run_forever()
-            loop.run_until_complete(self._shutdown())
-            loop.close()
+                try:
+                    loop.run_until_complete(self._serve(web, listener))
+                except BaseException as error:
+                    ready.set_exception(error)
+                    return
+                ready.set_result(None)
+                loop.run_forever()
+            finally:
+                try:
+                    loop.run_until_complete(self._shutdown())
+                finally:
+                    _close_loop(loop)
 
         self._thread = threading.Thread(target=serve, name="connect-chat-emulator", daemon=True)
         self._thread.start()
@@ -190,10 +198,30 @@ class EmulatorServer:
         await site.start()
 
     async def _shutdown(self) -> None:
+        """Stop accepting, let in-flight requests finish briefly, then cancel what is left.
+
+        ``AppRunner.cleanup()`` closes the listener and gives each connection
+        ``shutdown_timeout`` to finish, but it only cancels (and never awaits) a handler
+        it gave up on, and it cannot reach a handler whose client already went away
+        (aiohttp drops its reference to that task on ``connection_lost``). Such a task,
+        say one sleeping in an injected ``Fault.LATENCY``, would still be pending when
+        the loop closes ("Task was destroyed but it is pending!"), so every task still
+        alive afterwards is cancelled and awaited here.
+        """
+        try:
+            await asyncio.wait_for(self._stop_serving(), timeout=_STOP_SERVING_TIMEOUT)
+        except asyncio.TimeoutError:
+            _LOG.debug("emulator: in-flight requests outlived the shutdown grace period")
+        except Exception as error:
+            _LOG.debug("emulator: stopping the server failed: %s", type(error).__name__)
+        await _cancel_other_tasks()
+
+    async def _stop_serving(self) -> None:
         if self._hub is not None:
             await self._hub.close_all()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
 
     def stop(self) -> None:
         loop, thread = self._loop, self._thread
@@ -349,6 +377,37 @@ async def _discard_body(request: web.Request, limit: int) -> None:
         await _read_body(request, limit)
     except ServiceError:
         return
+
+
+async def _cancel_other_tasks() -> None:
+    """Cancel every other task on the running loop and wait (boundedly) for them to end."""
+    current = asyncio.current_task()
+    tasks = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    if not tasks:
+        return
+    for task in tasks:
+        task.cancel()
+    done, pending = await asyncio.wait(tasks, timeout=_CANCEL_TIMEOUT)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            # Retrieved here so that asyncio does not report it at collection.
+            _LOG.debug("emulator task failed at stop: %s", type(task.exception()).__name__)
+    if pending:
+        _LOG.warning("emulator: %d task(s) ignored cancellation at stop", len(pending))
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Finish the loop's async generators and default executor, then close it."""
+    try:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(
+            asyncio.wait_for(loop.shutdown_default_executor(), timeout=_EXECUTOR_TIMEOUT)
+        )
+    except Exception as error:
+        _LOG.debug("emulator: closing the event loop: %s", type(error).__name__)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 def _abort(request: web.Request) -> None:

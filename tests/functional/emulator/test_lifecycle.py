@@ -347,3 +347,59 @@ def test_a_forgotten_emulator_is_stopped_when_collected(
     gc.collect()
     assert _refuses_connections(port)
     assert list(tmp_path.iterdir()) == []
+
+
+_STOP_WITH_A_REQUEST_IN_FLIGHT = """
+import sys, threading, time, urllib.request
+from boto3_connectparticipant_ext.emulator import Emulator, Fault
+
+client_gone = sys.argv[1] == "gone"
+emulator = Emulator().start()
+emulator.inject_fault(Fault.LATENCY, seconds=4)
+
+def fire():
+    request = urllib.request.Request(
+        emulator.endpoint_url + "/participant/transcript",
+        data=b"{}",
+        method="POST",
+        headers={"X-Amz-Bearer": "token", "Content-Type": "application/json"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=0.3 if client_gone else 30).read()
+    except Exception:
+        pass
+
+worker = threading.Thread(target=fire, daemon=True)
+worker.start()
+# Requests are recorded once answered: an empty record means the handler still sleeps.
+time.sleep(1.0)
+assert worker.is_alive() != client_gone and emulator.requests == []
+began = time.monotonic()
+emulator.stop()
+print(f"stopped_in={time.monotonic() - began:.3f}", flush=True)
+"""
+
+_DIRTY_STOP_MARKERS = ("Task was destroyed", "Task exception was never retrieved", "Unclosed")
+
+
+@pytest.mark.parametrize("client", ["waiting", "gone"])
+def test_stop_with_a_request_in_flight_is_clean_and_bounded(client: str, tmp_path: Path) -> None:
+    # The handler sleeps in an injected latency while stop() runs: aiohttp gives up
+    # on it (or lost track of it when its client left), so the emulator must cancel
+    # and await it itself, or asyncio complains about a pending task at exit.
+    environment = dict(os.environ, TMPDIR=str(tmp_path), PYTHONDEVMODE="1")
+    result = subprocess.run(
+        [sys.executable, "-c", _STOP_WITH_A_REQUEST_IN_FLIGHT, client],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    dirty = [line for line in result.stderr.splitlines() if line.startswith(_DIRTY_STOP_MARKERS)]
+    assert dirty == [], result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    timing = [line for line in result.stdout.splitlines() if line.startswith("stopped_in=")]
+    assert timing, result.stdout + result.stderr
+    assert float(timing[0].split("=", 1)[1]) < 5.0
+    assert list(tmp_path.iterdir()) == []
