@@ -24,6 +24,7 @@ from __future__ import annotations
 from .async_session import AsyncChatSession
 from .config import ChatConfig
 from .errors import (
+    ChatArgumentError,
     ChatConfigError,
     ChatConnectionError,
     ChatEndedError,
@@ -72,6 +73,7 @@ __all__ = [
     "Attachment",
     "AttachmentEvent",
     "AuthenticationEvent",
+    "ChatArgumentError",
     "ChatConfig",
     "ChatConfigError",
     "ChatConnectionError",

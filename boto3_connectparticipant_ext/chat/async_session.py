@@ -30,6 +30,7 @@ from typing import Any, Callable, Optional, TypeVar, Union
 from ..auth import bind_tokens
 from ..redact import mask, redact_text, secrets_allowed_in_logs, start_redacting_logs
 from . import _throttle
+from ._arguments import check_session_arguments, require_optional_text, require_text
 from ._buffer import Closed, EventBuffer
 from ._client import build_client
 from ._sequencer import Sequencer, anchors
@@ -37,6 +38,7 @@ from ._stream import ChatGone, ChatStream
 from ._transport import Connector, open_websocket
 from .config import ChatConfig
 from .errors import (
+    ChatArgumentError,
     ChatConfigError,
     ChatEndedError,
     ChatNotConnectedError,
@@ -98,6 +100,11 @@ class AsyncChatSession:
         This participant's id, if known (otherwise learnt from the first own
         message); used to skip receipts for one's own messages.
 
+    Every argument is checked before anything else happens: a wrong type
+    raises :class:`~.errors.ChatArgumentError` (a ``TypeError``), an unusable
+    value :class:`~.errors.ChatConfigError` (a ``ValueError``); ``websocket``
+    and ``leave_on_exit`` must be real booleans. Messages never show a token.
+
     Consuming events: iterate :meth:`events` *or* register callbacks with
     :meth:`on`, not both. Events wait in a buffer of
     ``chat_config.max_buffered_events``; when it is full the session stops
@@ -145,12 +152,21 @@ class AsyncChatSession:
         participant_id: Optional[str] = None,
         _state: Optional[SessionState] = None,
     ) -> None:
-        if _state is None or participant_token is not None:
-            _require_token(participant_token, "participant_token")
-        if chat_config is not None and not isinstance(chat_config, ChatConfig):
-            raise ChatConfigError(
-                f"chat_config must be a ChatConfig, got {type(chat_config).__name__}"
-            )
+        # Every argument is checked before anything else happens (no client, no call).
+        check_session_arguments(
+            participant_token=participant_token,
+            token_required=_state is None,
+            region_name=region_name,
+            endpoint_url=endpoint_url,
+            client=client,
+            session=session,
+            config=config,
+            chat_config=chat_config,
+            websocket=websocket,
+            leave_on_exit=leave_on_exit,
+            participant_id=participant_id,
+            id_limit=_MAX_ID_LENGTH,
+        )
         self._config = chat_config or ChatConfig()
         if not secrets_allowed_in_logs():
             # botocore's DEBUG logs print this session's tokens and websocket URL.
@@ -163,8 +179,8 @@ class AsyncChatSession:
             config=config,
         )
         self._endpoint_url = endpoint_url
-        self._websocket = bool(websocket)
-        self._leave_on_exit = bool(leave_on_exit)
+        self._websocket = websocket
+        self._leave_on_exit = leave_on_exit
         self._participant_token = participant_token
         self._participant_id = participant_id
         self._connection_token: Optional[str] = None
@@ -227,10 +243,14 @@ class AsyncChatSession:
         ...         return chat.save_state().to_json()
         """
         if not isinstance(state, SessionState):
-            raise ChatConfigError(f"state must be a SessionState, got {type(state).__name__}")
+            raise ChatArgumentError(f"state must be a SessionState, got {type(state).__name__}")
+        # Checked here too: the saved region and endpoint fill in only for None.
+        require_optional_text(region_name, "region_name")
+        require_optional_text(endpoint_url, "endpoint_url")
         if client is None:
-            region_name = region_name or state.region_name
-            endpoint_url = endpoint_url or state.endpoint_url
+            # An empty saved value counts as not saved.
+            region_name = (state.region_name or None) if region_name is None else region_name
+            endpoint_url = (state.endpoint_url or None) if endpoint_url is None else endpoint_url
         return cls(
             state.participant_token,
             region_name=region_name,
@@ -241,7 +261,7 @@ class AsyncChatSession:
             chat_config=chat_config,
             websocket=websocket,
             leave_on_exit=leave_on_exit,
-            participant_id=state.participant_id,
+            participant_id=state.participant_id or None,
             _state=state,
         )
 
@@ -1095,10 +1115,7 @@ def _text_or_none(value: Any) -> Optional[str]:
 
 
 def _require_token(value: Any, name: str, *, limit: Optional[int] = None) -> None:
-    if not isinstance(value, str) or not value:
-        raise ChatConfigError(f"{name} must be a non-empty string")
-    if limit is not None and len(value) > limit:
-        raise ChatConfigError(f"{name} is longer than {limit} characters")
+    require_text(value, name, limit=limit)
 
 
 def _check_message(content: Any, content_type: Any) -> None:

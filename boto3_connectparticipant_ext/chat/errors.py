@@ -25,6 +25,15 @@ class ChatConfigError(ChatError, ValueError):
     """An argument or a :class:`~.config.ChatConfig` value is invalid (raised before any call)."""
 
 
+class ChatArgumentError(ChatConfigError, TypeError):
+    """An argument has the wrong type (for example ``websocket="no"`` or ``config=5``).
+
+    Also a :class:`ChatConfigError` (and so a ``ValueError``) and a ``TypeError``;
+    raised before any call. The message names the argument and the type given,
+    never its value.
+    """
+
+
 class ChatUsageError(ChatError, RuntimeError):
     """The session was used in a way its contract forbids (for example both
     ``events()`` and ``on()`` callbacks as consumers)."""

@@ -15,6 +15,7 @@ import pytest
 from boto3_connectparticipant_ext.chat import (
     AttachmentEvent,
     AuthenticationEvent,
+    ChatArgumentError,
     ChatConfigError,
     ChatEndedError,
     ChatEndedEvent,
@@ -110,6 +111,12 @@ def test_bad_arguments_fail_before_any_request(chat: Chat) -> None:
         ChatSession(chat.participant_token, client=object())
     with pytest.raises(ChatConfigError):
         ChatSession(chat.participant_token, endpoint_url="x", client=object())
+    for bad in ({"config": 5}, {"websocket": "no"}, {"participant_id": 5}, {"session": "s"}):
+        with pytest.raises(ChatArgumentError) as caught:
+            session_for(chat, **bad)
+        assert isinstance(caught.value, TypeError)
+        assert chat.participant_token not in str(caught.value)
+    assert chat.operations("CreateParticipantConnection") == []
     with session_for(chat) as session:
         before = len(chat.emulator.requests)
         for content, content_type in [("", "text/plain"), ("x" * 1025, "text/plain"), ("x", "")]:
