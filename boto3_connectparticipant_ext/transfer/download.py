@@ -11,11 +11,13 @@ fresh one from GetAttachment.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
 import os
 import tempfile
 from typing import Any, BinaryIO, Optional, Union
 
+from boto3_connectparticipant_ext.redact import redact_text
 from boto3_connectparticipant_ext.service_limits import (
     ATTACHMENT_URL_EXPIRY_MAX_SECONDS,
     ATTACHMENT_URL_EXPIRY_MIN_SECONDS,
@@ -51,6 +53,7 @@ from boto3_connectparticipant_ext.transfer.errors import (
     StreamNotSupportedError,
     TargetExistsError,
     TargetPathError,
+    TargetWriteError,
     TransferConfigError,
 )
 from boto3_connectparticipant_ext.transfer.naming import safe_file_name
@@ -213,10 +216,28 @@ def download_attachment_fileobj(
 ) -> int:
     """Download an attachment into a binary file object; return the number of bytes written.
 
-    A seekable object receives the bytes at its current position and, on
-    failure, is truncated back to it. A non-seekable stream receives nothing
-    until the whole attachment has arrived and been checked (it is staged in a
-    temporary file). Parameters are those of :func:`download_attachment`.
+    The bytes are written at the object's current position. Nothing the
+    caller can see is left half-done by a failed *download*:
+
+    * A seekable object receives the bytes directly; a retry, or any failure,
+      rewinds it to its starting position and truncates it there (one whose
+      ``truncate()`` does not work is rewound and overwritten in place).
+    * A non-seekable stream receives nothing until the whole attachment has
+      arrived in a temporary file and its size has been checked against
+      ``AttachmentSizeInBytes``; only then is it copied into the stream.
+
+    If *writing the file object itself* fails (its ``write`` raises
+    ``OSError``: disk full, broken pipe, ...), :class:`TargetWriteError` is
+    raised (a :class:`TargetPathError`) with the ``OSError`` chained; it is
+    not retried. Its ``bytes_written`` says how many bytes the object had
+    accepted. A seekable object is then rewound and truncated as above, so
+    ``partial_copy`` is False (unless it cannot be truncated: the message says
+    so). A non-seekable stream cannot be rewound: ``partial_copy`` is True
+    whenever some bytes were accepted, and the stream holds only the first
+    ``bytes_written`` bytes of the attachment, to be discarded by the caller.
+    Short writes (a raw stream accepting part of a chunk) are completed.
+
+    Parameters are those of :func:`download_attachment`.
 
     Examples
     --------
@@ -240,7 +261,7 @@ def download_attachment_fileobj(
     }
     start = stream_position(Fileobj)
     if start is not None:
-        sink = _Sink(Fileobj, start=start)
+        sink = _Sink(Fileobj, start=start, callers=True)
         try:
             return _download(client, sink=sink, **arguments)
         except BaseException:
@@ -248,8 +269,16 @@ def download_attachment_fileobj(
             raise
     with tempfile.TemporaryFile() as staging:
         size = _download(client, sink=_Sink(staging, start=0), **arguments)
-        staging.seek(0)
-        _copy(staging, Fileobj, chunk_size=config.chunk_size)
+        try:
+            staged = staging.seek(0, os.SEEK_END)
+            staging.seek(0)
+        except OSError as error:
+            raise TargetPathError(
+                f"cannot read back the staged download: {_reason(error)}"
+            ) from error
+        if staged != size:
+            raise TargetPathError(f"the staged download holds {staged} bytes, expected {size}")
+        _copy_to_stream(staging, Fileobj, size=size, chunk_size=config.chunk_size)
         return size
 
 
@@ -288,31 +317,123 @@ class _SizeMismatch(Exception):
 
 
 class _Sink:
-    """Where downloaded bytes go: a binary file object from offset ``start``."""
+    """Where downloaded bytes go: a binary file object from offset ``start``.
 
-    def __init__(self, handle: BinaryIO, *, start: int) -> None:
+    ``callers`` marks the caller's own (seekable) file object rather than a
+    temporary file of ours: a failed write then rewinds it and raises
+    :class:`TargetWriteError`.
+    """
+
+    def __init__(self, handle: BinaryIO, *, start: int, callers: bool = False) -> None:
         self._handle = handle
         self._start = start
+        self._callers = callers
+        self._written = 0
 
     def restart(self) -> None:
+        """Go back to ``start`` before an attempt; truncate there when the object can."""
         try:
             self._handle.seek(self._start)
-            self._handle.truncate(self._start)
-        except OSError as error:
-            raise TargetPathError(f"cannot rewind the download target: {error}") from None
+        except (OSError, ValueError) as error:
+            raise TargetPathError(f"cannot rewind the download target: {_reason(error)}") from error
+        # An object that cannot be truncated is overwritten in place: every attempt
+        # writes the same AttachmentSizeInBytes bytes from ``start``.
+        self._truncate()
+        self._written = 0
 
     def write(self, chunk: bytes) -> None:
         try:
-            self._handle.write(chunk)
-        except OSError as error:
-            raise TargetPathError(f"cannot write the download: {error.strerror or error}") from None
+            _write_all(self._handle, chunk)
+        except _WriteFailure as failure:
+            if not self._callers:
+                raise TargetPathError(
+                    f"cannot write the download: {_reason(failure.error)}"
+                ) from failure.error
+            raise self._failed(self._written + failure.accepted, failure.error) from failure.error
+        self._written += len(chunk)
 
-    def undo(self) -> None:
+    def undo(self) -> Optional[str]:
+        """Rewind to ``start`` and truncate there; return why not, or ``None`` when done."""
         try:
             self._handle.seek(self._start)
-            self._handle.truncate(self._start)
-        except (OSError, ValueError):
-            pass
+        except (OSError, ValueError) as error:
+            return f"it could not be rewound to position {self._start} ({_reason(error)})"
+        problem = self._truncate()
+        if problem is not None:
+            return (
+                f"it was rewound to position {self._start} but could not be truncated "
+                f"there ({problem})"
+            )
+        return None
+
+    def _truncate(self) -> Optional[str]:
+        truncate = getattr(self._handle, "truncate", None)
+        if not callable(truncate):
+            return "it has no truncate()"
+        try:
+            truncate(self._start)
+        except (OSError, ValueError) as error:
+            return _reason(error)
+        return None
+
+    def _failed(self, written: int, error: OSError) -> TargetWriteError:
+        text = (
+            f"writing the attachment into the file object failed after {written} bytes "
+            f"({_reason(error)}); "
+        )
+        problem = self.undo()
+        if problem is None or written == 0:
+            text += (
+                f"it was rewound to position {self._start} and truncated there, "
+                "so it holds no partial copy"
+                if problem is None
+                else f"{problem}; none of the attachment was written into it"
+            )
+            return TargetWriteError(text, bytes_written=written, partial_copy=False)
+        text += (
+            f"{problem}: it holds a partial copy, the first {written} bytes of the "
+            f"attachment from position {self._start}, which must be discarded"
+        )
+        return TargetWriteError(text, bytes_written=written, partial_copy=True)
+
+
+class _WriteFailure(Exception):
+    """A file object's ``write`` failed after accepting ``accepted`` bytes of the chunk."""
+
+    def __init__(self, accepted: int, error: OSError) -> None:
+        super().__init__(accepted, error)
+        self.accepted = accepted
+        self.error = error
+
+
+def _write_all(handle: BinaryIO, chunk: bytes) -> None:
+    """Write every byte of ``chunk``, completing short writes; raise :class:`_WriteFailure`."""
+    done = 0
+    while done < len(chunk):
+        try:
+            result: object = handle.write(chunk if done == 0 else chunk[done:])
+        except OSError as error:
+            if isinstance(error, BlockingIOError):
+                done += getattr(error, "characters_written", 0) or 0
+            raise _WriteFailure(done, error) from error
+        if result is None and not isinstance(handle, io.RawIOBase):
+            return  # a file-like object that does not report a count took it all
+        if result is None:
+            raise _WriteFailure(
+                done,
+                BlockingIOError(errno.EAGAIN, "the non-blocking stream is not ready for writing"),
+            )
+        if isinstance(result, bool) or not isinstance(result, int):
+            return
+        if result <= 0:
+            raise _WriteFailure(done, OSError(errno.EIO, "the stream accepted no bytes"))
+        done += min(result, len(chunk) - done)
+
+
+def _reason(error: BaseException) -> str:
+    """A short description of ``error`` fit for a message (no URL query, no token)."""
+    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return redact_text(str(text))
 
 
 def _download(
@@ -458,9 +579,36 @@ def _check_writable(fileobj: object) -> None:
         raise StreamNotSupportedError("the file object is not open for writing")
 
 
-def _copy(source: BinaryIO, destination: BinaryIO, *, chunk_size: int) -> None:
+def _copy_to_stream(source: BinaryIO, stream: BinaryIO, *, size: int, chunk_size: int) -> None:
+    """Copy the checked, staged download into the caller's non-seekable ``stream``."""
+    written = 0
     while True:
-        chunk = source.read(chunk_size)
+        try:
+            chunk = source.read(chunk_size)
+        except OSError as error:
+            raise TargetPathError(
+                f"cannot read back the staged download after copying {written} of {size} "
+                f"bytes into the stream ({_reason(error)}); the stream is not seekable, so "
+                f"it holds a partial copy (the first {written} bytes), which must be discarded"
+            ) from error
         if not chunk:
             return
-        destination.write(chunk)
+        try:
+            _write_all(stream, chunk)
+        except _WriteFailure as failure:
+            written += failure.accepted
+            text = (
+                f"writing the attachment into the stream failed after {written} of {size} "
+                f"bytes ({_reason(failure.error)}); "
+            )
+            if written:
+                text += (
+                    "the stream is not seekable, so it holds a partial copy (the first "
+                    f"{written} bytes of the attachment), which must be discarded"
+                )
+            else:
+                text += "none of the attachment was written into it"
+            raise TargetWriteError(
+                text, bytes_written=written, partial_copy=written > 0
+            ) from failure.error
+        written += len(chunk)

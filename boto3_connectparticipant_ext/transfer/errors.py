@@ -147,5 +147,23 @@ class TargetPathError(TransferError):
     """The download target cannot be written: missing directory or not a regular file."""
 
 
+class TargetWriteError(TargetPathError):
+    """Writing the attachment into the caller's file object failed.
+
+    ``bytes_written`` is how many bytes of the attachment the file object
+    accepted before the failure; ``partial_copy`` says whether they are still
+    in it. A seekable file object is rewound to where it was and truncated
+    there, so it holds nothing of the attachment (``partial_copy`` is False);
+    a non-seekable stream, or one that cannot be truncated, keeps those bytes:
+    a partial copy the caller must discard. The ``OSError`` raised by the file
+    object is chained as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, bytes_written: int, partial_copy: bool) -> None:
+        self.bytes_written = bytes_written
+        self.partial_copy = partial_copy
+        super().__init__(message)
+
+
 class TargetExistsError(TargetPathError):
     """A file already exists where a name chosen from the remote AttachmentName would go."""

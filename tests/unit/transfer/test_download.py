@@ -19,6 +19,7 @@ from boto3_connectparticipant_ext.transfer import (
     StreamNotSupportedError,
     TargetExistsError,
     TargetPathError,
+    TargetWriteError,
     TransferConfig,
     TransferConfigError,
     download_attachment,
@@ -336,3 +337,20 @@ def test_get_attachment_url_returns_only_the_url() -> None:
     for bad in (4, 301, True, "60"):
         with pytest.raises(TransferConfigError):
             get_attachment_url(client, "att-1", ExpiresIn=bad)  # type: ignore[arg-type]
+
+
+def test_non_blocking_raw_stream_not_ready_is_a_typed_error_not_silent_loss() -> None:
+    class NotReady(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, chunk: object) -> None:  # type: ignore[override]
+            return None  # a non-blocking raw stream: "would block", nothing taken
+
+    client = FakeParticipantClient(attachment_size=len(DATA))
+    with pytest.raises(TargetWriteError, match="not ready") as caught:
+        download_attachment_fileobj(
+            client, "att-1", NotReady(), Config=CONFIG, http=ScriptedHttp(response(200, DATA))
+        )
+    assert caught.value.bytes_written == 0 and caught.value.partial_copy is False
+    assert isinstance(caught.value.__cause__, BlockingIOError)
