@@ -184,21 +184,18 @@ class ChatSession:
 
     def close(self) -> None:
         """See :meth:`AsyncChatSession.close`. Buffered events stay readable."""
-        with self._lock:
-            if self._closed:
-                return
-        try:
-            self._run(self._core.close())
-        finally:
-            self._finish()
+        self._end(self._core.close)
 
     def disconnect(self) -> None:
         """See :meth:`AsyncChatSession.disconnect` (leaves the chat)."""
+        self._end(self._core.disconnect)
+
+    def _end(self, step: Callable[[], Coroutine[Any, Any, None]]) -> None:
         with self._lock:
             if self._closed:
                 return
         try:
-            self._run(self._core.disconnect())
+            self._run(step())
         finally:
             self._finish()
 
