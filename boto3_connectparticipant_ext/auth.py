@@ -24,6 +24,7 @@ from typing import Any
 import botocore
 from botocore.config import Config
 
+from .errors import WrongClientError
 from .redact import mask
 
 SERVICE_NAME = "connectparticipant"
@@ -109,7 +110,7 @@ def bind_tokens(
     >>> bind_tokens(client, connection_token=response["ConnectionCredentials"]["ConnectionToken"])
     >>> client.get_transcript(MaxResults=100)  # doctest: +SKIP
     """
-    _require_connectparticipant(client)
+    require_connectparticipant(client, role="the client given to bind_tokens")
     _require_token("connection_token", connection_token)
     _require_token("participant_token", participant_token)
     tokens = BoundTokens(connection_token=connection_token, participant_token=participant_token)
@@ -150,14 +151,18 @@ def _require_token(name: str, value: object) -> None:
         raise InvalidTokenError(f"{name} must be a non-empty string or None, got {got}")
 
 
-def _require_connectparticipant(client: Any) -> None:
-    from .errors import WrongClientError
+def require_connectparticipant(
+    client: Any, *, role: str, error: type[Exception] = WrongClientError
+) -> None:
+    """Raise ``error`` unless ``client`` is a botocore ``connectparticipant`` client.
 
+    ``role`` names the argument in the message (the message never shows values).
+    """
     try:
         service = client.meta.service_model.service_name
     except AttributeError:
-        raise WrongClientError(
-            f"expected a botocore connectparticipant client, got {type(client).__name__}"
-        ) from None
-    if service != SERVICE_NAME:
-        raise WrongClientError(f"bind_tokens needs a {SERVICE_NAME} client, got a {service} client")
+        service = None
+    if service == SERVICE_NAME:
+        return
+    got = f"a {service} client" if service else type(client).__name__
+    raise error(f"{role} must be a botocore {SERVICE_NAME} client, got {got}")

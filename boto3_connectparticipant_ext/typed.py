@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Optional, Protocol, Union, cast
 
+from boto3_connectparticipant_ext.auth import SERVICE_NAME, require_connectparticipant
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 from boto3_connectparticipant_ext.inject import HELPER_METHODS, ConnectParticipantHelpers
 
@@ -54,8 +55,6 @@ __all__ = [
     "as_extended",
     "connectparticipant_client",
 ]
-
-SERVICE_NAME = "connectparticipant"
 
 
 class NotAnExtendedClientError(ConnectParticipantExtError, TypeError):
@@ -150,14 +149,7 @@ def as_extended(client: Any) -> ConnectParticipantExtClient:
     >>> boto3_connectparticipant_ext.install()
     >>> client = as_extended(boto3.client("connectparticipant", region_name="us-east-1"))
     """
-    try:
-        service = client.meta.service_model.service_name
-    except AttributeError:
-        raise NotAnExtendedClientError(
-            f"expected a connectparticipant client, got {type(client).__name__}"
-        ) from None
-    if service != SERVICE_NAME:
-        raise NotAnExtendedClientError(f"expected a connectparticipant client, got {service}")
+    require_connectparticipant(client, role="the client", error=NotAnExtendedClientError)
     missing = sorted(name for name in HELPER_METHODS if not callable(getattr(client, name, None)))
     if missing:
         raise NotAnExtendedClientError(

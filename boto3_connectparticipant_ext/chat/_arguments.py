@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..auth import SERVICE_NAME
+from ..auth import require_connectparticipant
 from .config import ChatConfig
 from .errors import ChatArgumentError, ChatConfigError
 
@@ -65,19 +65,8 @@ def require_session(value: Any) -> None:
 
 def require_client(value: Any) -> None:
     """``value`` must be ``None`` or a botocore ``connectparticipant`` client."""
-    if value is None:
-        return
-    from botocore.client import BaseClient
-
-    service: Any = None
-    if isinstance(value, BaseClient):
-        service = getattr(getattr(value.meta, "service_model", None), "service_name", None)
-    if service is None:
-        raise ChatArgumentError(
-            f"client must be a botocore {SERVICE_NAME} client, got {_got(value)}"
-        )
-    if service != SERVICE_NAME:
-        raise ChatArgumentError(f"client must be a {SERVICE_NAME} client, got a {service} client")
+    if value is not None:
+        require_connectparticipant(value, role="client", error=ChatArgumentError)
 
 
 def check_session_arguments(

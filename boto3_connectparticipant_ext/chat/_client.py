@@ -42,8 +42,7 @@ def build_client(
             raise ChatConfigError(
                 f"pass either client or {', '.join(given)} (they configure a client), not both"
             )
-        _require_connectparticipant(client)
-        make_client_unsigned(client)
+        make_client_unsigned(client)  # the constructor has checked it is ours
         return client
     for name, value in (("region_name", region_name), ("endpoint_url", endpoint_url)):
         if value is not None and (not isinstance(value, str) or not value):
@@ -78,14 +77,3 @@ def _session_region(session: Any) -> Optional[str]:
         value = get_config_variable("region")
         return str(value) if value else None
     return None
-
-
-def _require_connectparticipant(client: Any) -> None:
-    try:
-        service = client.meta.service_model.service_name
-    except AttributeError:
-        raise ChatConfigError(
-            f"client must be a botocore connectparticipant client, got {type(client).__name__}"
-        ) from None
-    if service != SERVICE_NAME:
-        raise ChatConfigError(f"client must be a {SERVICE_NAME} client, got a {service} client")
