@@ -11,6 +11,7 @@ import boto3
 import botocore
 import botocore.session
 import pytest
+import urllib3
 from botocore.config import Config
 
 from boto3_connectparticipant_ext import model
@@ -123,3 +124,36 @@ def error_code(error: BaseException) -> str:
 def status_of(error: BaseException) -> int:
     response = getattr(error, "response", {})
     return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+
+
+# Attachment uploads by hand, as a client of the store would make them.
+HTTP = urllib3.PoolManager(retries=False)
+
+
+def start_upload(client: Any, chat: Chat, body: bytes, name: str = "notes.txt") -> dict[str, Any]:
+    """StartAttachmentUpload for ``body`` as a text/plain attachment."""
+    answer: dict[str, Any] = client.start_attachment_upload(
+        ConnectionToken=chat.connection_token,
+        ContentType="text/plain",
+        AttachmentSizeInBytes=len(body),
+        AttachmentName=name,
+    )
+    return answer
+
+
+def put(upload: dict[str, Any], body: Any, headers: dict[str, str] | None = None) -> Any:
+    """PUT ``body`` to the upload URL with ``HeadersToInclude`` (or ``headers``)."""
+    metadata = upload["UploadMetadata"]
+    chosen = dict(metadata["HeadersToInclude"]) if headers is None else headers
+    return HTTP.request("PUT", metadata["Url"], body=body, headers=chosen)
+
+
+def upload_and_complete(client: Any, chat: Chat, body: bytes, name: str = "notes.txt") -> str:
+    """Upload ``body`` and complete it; return the AttachmentId."""
+    upload = start_upload(client, chat, body, name)
+    answer = put(upload, body)
+    assert answer.status == 200, answer.data
+    client.complete_attachment_upload(
+        ConnectionToken=chat.connection_token, AttachmentIds=[upload["AttachmentId"]]
+    )
+    return str(upload["AttachmentId"])

@@ -13,13 +13,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import urllib3
 
 from boto3_connectparticipant_ext.emulator import Emulator, EmulatorConfig
 
-from .conftest import Chat, open_chat, participant_client, status_of
+from .conftest import (
+    HTTP,
+    Chat,
+    open_chat,
+    participant_client,
+    put,
+    start_upload,
+    status_of,
+    upload_and_complete,
+)
 
-HTTP = urllib3.PoolManager(retries=False)
 EXPECTED_HEADERS = {
     "Content-Type",
     "Content-Length",
@@ -31,32 +38,6 @@ EXPECTED_HEADERS = {
     "x-amz-meta-initial_contact_id",
     "x-amz-meta-participant_id",
 }
-
-
-def start_upload(client: Any, chat: Chat, body: bytes, name: str = "notes.txt") -> dict[str, Any]:
-    answer: dict[str, Any] = client.start_attachment_upload(
-        ConnectionToken=chat.connection_token,
-        ContentType="text/plain",
-        AttachmentSizeInBytes=len(body),
-        AttachmentName=name,
-    )
-    return answer
-
-
-def put(upload: dict[str, Any], body: Any, headers: dict[str, str] | None = None) -> Any:
-    metadata = upload["UploadMetadata"]
-    chosen = dict(metadata["HeadersToInclude"]) if headers is None else headers
-    return HTTP.request("PUT", metadata["Url"], body=body, headers=chosen)
-
-
-def upload_and_complete(client: Any, chat: Chat, body: bytes, name: str = "notes.txt") -> str:
-    upload = start_upload(client, chat, body, name)
-    answer = put(upload, body)
-    assert answer.status == 200, answer.data
-    client.complete_attachment_upload(
-        ConnectionToken=chat.connection_token, AttachmentIds=[upload["AttachmentId"]]
-    )
-    return str(upload["AttachmentId"])
 
 
 def s3_error(answer: Any) -> str:

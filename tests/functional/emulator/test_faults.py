@@ -11,7 +11,13 @@ from botocore.exceptions import ConnectionClosedError, EndpointConnectionError, 
 
 from boto3_connectparticipant_ext.emulator import Emulator, EmulatorConfigError, Fault
 
-from .conftest import Chat, connect_client, participant_client, status_of
+from .conftest import (
+    Chat,
+    connect_client,
+    participant_client,
+    status_of,
+    upload_and_complete,
+)
 
 RETRYING = {"total_max_attempts": 3, "mode": "standard"}
 
@@ -130,23 +136,9 @@ def test_reset_mid_body_reaches_botocore_as_an_empty_answer(
 
 
 def _uploaded(client: Any, chat: Chat, body: bytes) -> str:
-    upload = client.start_attachment_upload(
-        ConnectionToken=chat.connection_token,
-        ContentType="text/plain",
-        AttachmentSizeInBytes=len(body),
-        AttachmentName="data.txt",
-    )
-    http = urllib3.PoolManager(retries=False)
-    metadata = upload["UploadMetadata"]
-    assert (
-        http.request("PUT", metadata["Url"], body=body, headers=metadata["HeadersToInclude"]).status
-        == 200
-    )
-    client.complete_attachment_upload(
-        ConnectionToken=chat.connection_token, AttachmentIds=[upload["AttachmentId"]]
-    )
+    attachment_id = upload_and_complete(client, chat, body, "data.txt")
     url: str = client.get_attachment(
-        ConnectionToken=chat.connection_token, AttachmentId=upload["AttachmentId"]
+        ConnectionToken=chat.connection_token, AttachmentId=attachment_id
     )["Url"]
     return url
 

@@ -27,7 +27,7 @@ from boto3_connectparticipant_ext.emulator import (
     run_foreground,
 )
 
-from .conftest import open_chat, participant_client
+from .conftest import open_chat, participant_client, put, start_upload, upload_and_complete
 
 
 def _port_of(url: str) -> int:
@@ -302,21 +302,7 @@ def test_a_failing_scan_rule_rejects_instead_of_breaking(emulator: Emulator) -> 
     emulator.config.update(scan_rule=failing)
     client = participant_client(emulator)
     chat = open_chat(emulator, client)
-    upload = client.start_attachment_upload(
-        ConnectionToken=chat.connection_token,
-        ContentType="text/plain",
-        AttachmentSizeInBytes=1,
-        AttachmentName="a.txt",
-    )
-    metadata = upload["UploadMetadata"]
-    http = urllib3.PoolManager(retries=False)
-    assert (
-        http.request("PUT", metadata["Url"], body=b"a", headers=metadata["HeadersToInclude"]).status
-        == 200
-    )
-    client.complete_attachment_upload(
-        ConnectionToken=chat.connection_token, AttachmentIds=[upload["AttachmentId"]]
-    )
+    upload_and_complete(client, chat, b"a", "a.txt")
     assert emulator.transcript(chat.contact_id)[-1]["Attachments"][0]["Status"] == "REJECTED"
 
 
@@ -330,18 +316,7 @@ def test_a_forgotten_emulator_is_stopped_when_collected(
     port = _port_of(emulator.endpoint_url)
     client = participant_client(emulator)
     chat = open_chat(emulator, client)
-    upload = client.start_attachment_upload(
-        ConnectionToken=chat.connection_token,
-        ContentType="text/plain",
-        AttachmentSizeInBytes=1,
-        AttachmentName="a.txt",
-    )
-    metadata = upload["UploadMetadata"]
-    http = urllib3.PoolManager(retries=False)
-    assert (
-        http.request("PUT", metadata["Url"], body=b"a", headers=metadata["HeadersToInclude"]).status
-        == 200
-    )
+    assert put(start_upload(client, chat, b"a", "a.txt"), b"a").status == 200
     assert any(tmp_path.iterdir())
     del emulator, client
     gc.collect()
