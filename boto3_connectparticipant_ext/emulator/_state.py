@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import Any, Optional
@@ -516,9 +517,11 @@ class ChatState:
     # -- items -------------------------------------------------------------------
 
     def _next_time(self, contact: Contact) -> float:
-        now = max(self.clock(), contact.last_time + 0.001)
-        contact.last_time = now
-        return now
+        # Whole milliseconds, counted as integers: adding 0.001 to a float epoch can
+        # round back into the same millisecond once formatted.
+        millis = max(math.floor(self.clock() * 1000), round(contact.last_time * 1000) + 1)
+        contact.last_time = millis / 1000
+        return contact.last_time
 
     def _participant_item(
         self, participant: Participant, item_type: str, content_type: str

@@ -69,6 +69,22 @@ def test_times_are_strictly_increasing_milliseconds(state: ChatState) -> None:
     assert stamps == sorted(stamps) and len(set(stamps)) == 20
 
 
+@pytest.mark.parametrize("frozen", [1763690481.2369995, 1763690481.9369996, 1763690481.0])
+def test_times_stay_distinct_when_the_clock_stands_still(frozen: float) -> None:
+    # Items posted within one millisecond are spread 1 ms apart. These clock values once
+    # made "last + 0.001" format to the same millisecond through float rounding.
+    state = ChatState(EmulatorConfig(), clock=lambda: frozen)
+    chat = state.start_chat(display_name="C")
+    customer = customer_of(state, chat)
+    stamps = [state.post_message(customer, "text/plain", str(n))["AbsoluteTime"] for n in range(50)]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 50
+    gaps = {
+        round((parse_iso_timestamp(b) - parse_iso_timestamp(a)) * 1000)
+        for a, b in zip(stamps, stamps[1:])
+    }
+    assert gaps == {1}
+
+
 def test_typing_is_pushed_not_kept_and_receipts_update_the_message(
     state: ChatState, pushed: list[dict[str, Any]]
 ) -> None:
