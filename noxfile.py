@@ -102,16 +102,19 @@ class Cell:
         return (f"botocore=={self.botocore}", f"boto3=={self.boto3}", f"wrapt=={self.wrapt}")
 
 
-# boto3 trails botocore by 3 minor versions up to 1.35 (boto3 1.26.0 requires botocore
-# >=1.29.0,<1.30.0; 1.28.38 requires >=1.31.38); from 1.35 the two share version numbers
-# (boto3 1.35.83 requires botocore >=1.35.83,<1.36.0). Python support per the wheels' metadata:
-# 1.29.0 lists 3.7-3.11, 1.31.38 up to 3.12, 1.35.83 up to 3.13; 1.44.5 requires >= 3.10.
+# boto3 trailed botocore by 3 minor versions before 1.34 (boto3 1.26.0 requires botocore
+# >=1.29.0,<1.30.0; 1.28.38 requires >=1.31.38); from 1.34 the two share version numbers
+# (boto3 1.34.17 requires botocore >=1.34.17,<1.35.0). Python support per the wheels'
+# metadata: 1.29.0 lists 3.7-3.11, 1.31.38 and 1.34.17 up to 3.12, 1.35.83 up to 3.13;
+# 1.44.5 requires >= 3.10. Together the cells cover every Python from 3.9 to 3.13.
 CELLS = (
     Cell("3.9", "1.29.0", "1.26.0", "1", "oldest supported botocore"),
     Cell("3.11", "1.31.38", "1.28.38", "2", "before DescribeView"),
+    Cell("3.10", "1.34.17", "1.34.17", "1", "before the SUPERVISOR role and the auth trait"),
     Cell("3.9", "1.35.83", "1.35.83", "2", "before the authentication operations"),
     Cell("3.13", "1.35.83", "1.35.83", "1", "before the authentication operations"),
     Cell("3.11", "1.40.11", "1.40.11", "1", "before WebRTC; Lambda-like", lambda_like=True),
+    Cell("3.12", "1.41.5", "1.41.5", "2", "before SendMessage MessageMetadata"),
     Cell("3.9", "1.42.97", "1.42.97", "1", "last botocore for Python 3.9"),
     Cell("3.13", "1.42.97", "1.42.97", "2", "last botocore for Python 3.9"),
     Cell("3.11", "1.44.5", "1.44.5", "2", "newest"),
