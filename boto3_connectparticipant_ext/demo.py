@@ -230,9 +230,9 @@ def _sha256(path: str) -> str:
 
 
 def _safe(error: BaseException) -> str:
-    from boto3_connectparticipant_ext.redact import redact_text
+    from boto3_connectparticipant_ext.redact import describe_error
 
-    return redact_text(f"{type(error).__name__}: {error}")
+    return describe_error(error, limit=2000)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -98,6 +98,17 @@ def redact_text(text: str) -> str:
     return _QUERY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
 
 
+def describe_error(error: BaseException, *, limit: int = 300) -> str:
+    """Return ``Type: message`` for ``error`` on one line, redacted, at most ``limit`` characters.
+
+    Examples
+    --------
+    >>> describe_error(ValueError("bad ConnectionToken=abc"))
+    'ValueError: bad ConnectionToken=<redacted>'
+    """
+    return redact_text(f"{type(error).__name__}: {error}")[:limit]
+
+
 def mask(secret: str | None) -> str:
     """Return a stand-in for ``secret`` that is safe in reprs and messages.
 

@@ -14,6 +14,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 #: Attachment types an instance accepts unless its administrator changed them.
 DEFAULT_ATTACHMENT_EXTENSIONS: frozenset[str] = frozenset(
     {
@@ -44,3 +47,17 @@ DEFAULT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 #: ``GetAttachment.UrlExpiryInSeconds`` bounds.
 ATTACHMENT_URL_EXPIRY_MIN_SECONDS = 5
 ATTACHMENT_URL_EXPIRY_MAX_SECONDS = 300
+
+#: Longest ``SendMessage`` ``Content`` per content type (SendMessage API reference).
+MESSAGE_CONTENT_LIMITS: Mapping[str, int] = MappingProxyType(
+    {
+        "text/plain": 1024,
+        "text/markdown": 1024,
+        "application/json": 12000,
+        "application/vnd.amazonaws.connect.message.interactive": 12288,
+        "application/vnd.amazonaws.connect.message.interactive.response": 12288,
+    }
+)
+
+#: Longest ``Content`` of any other content type (the model's bound).
+MAX_MESSAGE_CONTENT_LENGTH = 16384

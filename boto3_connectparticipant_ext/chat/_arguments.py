@@ -1,4 +1,4 @@
-"""Checks of a session's constructor arguments, made before anything else happens.
+"""Checks of a session's arguments, made before anything else happens (no call, no socket).
 
 Every check raises :class:`~.errors.ChatArgumentError` (wrong type) or
 :class:`~.errors.ChatConfigError` (right type, unusable value). Messages name
@@ -7,11 +7,18 @@ the argument and the type given, never the value: it may be a token.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Union
 
 from ..auth import require_connectparticipant
+from ..service_limits import MAX_MESSAGE_CONTENT_LENGTH, MESSAGE_CONTENT_LIMITS
 from .config import ChatConfig
 from .errors import ChatArgumentError, ChatConfigError
+from .events import ChatEvent, event_kinds
+
+#: What ``on()`` accepts as a kind: a kind name, a :class:`ChatEvent` class, or ``None`` for all.
+EventKind = Union[str, type[ChatEvent], None]
+#: An ``on()`` callback: a function (or coroutine function) of one event.
+Callback = Callable[[ChatEvent], Any]
 
 
 def _got(value: object) -> str:
@@ -98,9 +105,59 @@ def check_session_arguments(
     require_optional_text(participant_id, "participant_id", limit=id_limit)
 
 
+def check_message(content: Any, content_type: Any) -> None:
+    """``content`` must fit SendMessage's limit for ``content_type``."""
+    if not isinstance(content_type, str) or not content_type or len(content_type) > 100:
+        raise ChatConfigError("content_type must be a non-empty string of at most 100 characters")
+    if not isinstance(content, str):
+        raise ChatConfigError(f"content must be a string, got {_got(content)}")
+    limit = MESSAGE_CONTENT_LIMITS.get(content_type, MAX_MESSAGE_CONTENT_LENGTH)
+    if not 1 <= len(content) <= limit:
+        raise ChatConfigError(
+            f"content for {content_type} must be 1 to {limit} characters long, got {len(content)}"
+        )
+
+
+def check_timeout(timeout: Any) -> None:
+    """``timeout`` must be ``None`` or a number of seconds >= 0."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
+        raise ChatConfigError(f"timeout must be None or a number >= 0, got {timeout!r}")
+
+
+def resolve_kind(kind: EventKind) -> type[ChatEvent]:
+    """The event class ``on(kind, ...)`` selects."""
+    if kind is None or kind == "*":
+        return ChatEvent
+    if isinstance(kind, str):
+        kinds = event_kinds()
+        if kind not in kinds:
+            known = ", ".join(sorted(name for name in kinds if name != "event"))
+            raise ChatConfigError(f"unknown event kind {kind!r}; known kinds: {known}")
+        return kinds[kind]
+    if isinstance(kind, type) and issubclass(kind, ChatEvent):
+        return kind
+    raise ChatConfigError(f"kind must be a kind name, a ChatEvent class or None, got {kind!r}")
+
+
+def check_callback(callback: Any) -> Callback:
+    """``callback`` must be callable."""
+    if not callable(callback):
+        raise ChatConfigError(f"callback must be callable, got {_got(callback)}")
+    result: Callback = callback
+    return result
+
+
 __all__ = [
+    "Callback",
+    "EventKind",
+    "check_callback",
+    "check_message",
     "check_session_arguments",
+    "check_timeout",
     "require_bool",
     "require_optional_text",
     "require_text",
+    "resolve_kind",
 ]

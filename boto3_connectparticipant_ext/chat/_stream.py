@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, Callable, Optional, Protocol
 
-from ..redact import redact_text
+from ..redact import describe_error, redact_text
 from . import _protocol as protocol
 from ._backoff import Backoff
 from ._sequencer import Sequencer
@@ -407,10 +407,14 @@ class ChatStream:
                         return
                     except (ChatConnectionError, OSError, asyncio.TimeoutError) as error:
                         refresh_retry_at = self._clock() + self._backoff.next_delay()
-                        logger.info("chat socket refresh failed, will retry: %s", _reason(error))
+                        logger.info(
+                            "chat socket refresh failed, will retry: %s", describe_error(error)
+                        )
                     except Exception as error:  # botocore errors from CreateParticipantConnection
                         refresh_retry_at = self._clock() + self._backoff.next_delay()
-                        logger.info("chat socket refresh failed, will retry: %s", _reason(error))
+                        logger.info(
+                            "chat socket refresh failed, will retry: %s", describe_error(error)
+                        )
                     continue
                 refresh_retry_at = None
                 reason = link.lost.result()
@@ -478,7 +482,7 @@ class ChatStream:
                 if link is not None:
                     await self._discard_link(link)
                 limit = self._config.max_reconnect_attempts
-                logger.info("chat reconnect attempt %d failed: %s", attempts, _reason(error))
+                logger.info("chat reconnect attempt %d failed: %s", attempts, describe_error(error))
                 if limit is not None and attempts >= limit:
                     await self._hooks.stream_failed(
                         ChatConnectionError(
@@ -498,12 +502,8 @@ class ChatStream:
         except ChatGone:
             pass
         except Exception as error:
-            logger.info("transcript after the chat ended is unavailable: %s", _reason(error))
+            logger.info("transcript after the chat ended is unavailable: %s", describe_error(error))
         if not self.ended:
             async with self._delivery_lock:
                 await self._put(ChatEndedEvent(while_offline=True))
                 await self._end_chat()
-
-
-def _reason(error: BaseException) -> str:
-    return redact_text(f"{type(error).__name__}: {error}")[:300]

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any, Callable, Protocol
 
-from ..redact import redact_text
+from ..redact import describe_error, redact_text
 from .errors import ChatConnectionError, MissingDependencyError
 
 # websockets logs the request line (path and query) at DEBUG; the query of a
@@ -82,13 +82,13 @@ class _WebsocketsSocket:
         try:
             await self._connection.send(text)
         except self._closed_error as error:
-            raise SocketClosed(_describe_close(error)) from None
+            raise SocketClosed(describe_error(error)) from None
 
     async def recv(self) -> str:
         try:
             message = await self._connection.recv()
         except self._closed_error as error:
-            raise SocketClosed(_describe_close(error)) from None
+            raise SocketClosed(describe_error(error)) from None
         if isinstance(message, bytes):
             return message.decode("utf-8", errors="replace")
         return str(message)
@@ -97,10 +97,6 @@ class _WebsocketsSocket:
         # Closing a broken socket can fail; there is nothing left to save then.
         with contextlib.suppress(Exception):
             await self._connection.close()
-
-
-def _describe_close(error: BaseException) -> str:
-    return redact_text(f"{type(error).__name__}: {error}")[:300]
 
 
 async def open_websocket(url: str, open_timeout: float) -> Socket:

@@ -20,53 +20,51 @@ import collections
 import concurrent.futures
 import functools
 import inspect
-import itertools
 import json
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any, Callable, Optional, TypeVar, Union
+from typing import Any, Callable, Optional, TypeVar
 
 from ..auth import bind_tokens
-from ..redact import mask, redact_text, secrets_allowed_in_logs, start_redacting_logs
+from ..redact import describe_error, mask, secrets_allowed_in_logs, start_redacting_logs
 from . import _throttle
-from ._arguments import check_session_arguments, require_optional_text, require_text
+from ._arguments import (
+    Callback,
+    EventKind,
+    check_callback,
+    check_message,
+    check_session_arguments,
+    check_timeout,
+    require_optional_text,
+    require_text,
+    resolve_kind,
+)
 from ._buffer import Closed, EventBuffer
 from ._client import build_client
 from ._sequencer import Sequencer, anchors
+from ._service_errors import is_access_denied, websocket_url
 from ._stream import ChatGone, ChatStream
+from ._stream_hooks import GAP_FILL_BATCH, SessionHooks, take_batch
 from ._transport import Connector, open_websocket
 from .config import ChatConfig
 from .errors import (
     ChatArgumentError,
-    ChatConfigError,
     ChatEndedError,
     ChatNotConnectedError,
     ChatUsageError,
 )
-from .events import EVENT_PREFIX, ChatEvent, ItemEvent, event_kinds
+from .events import EVENT_PREFIX, ChatEvent, ItemEvent
 from .state import MAX_SAVED_IDS, SessionState, parse_timestamp
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 
 T = TypeVar("T")
-EventKind = Union[str, type[ChatEvent], None]
-Callback = Callable[[ChatEvent], Any]
 
 TYPING = EVENT_PREFIX + "typing"
 READ_RECEIPT = EVENT_PREFIX + "message.read"
 DELIVERED_RECEIPT = EVENT_PREFIX + "message.delivered"
 _RECEIPT_CONTENT_TYPES = {_throttle.READ: READ_RECEIPT, _throttle.DELIVERED: DELIVERED_RECEIPT}
-
-#: Longest ``Content`` per content type (SendMessage API reference); others: 16384.
-MESSAGE_CONTENT_LIMITS = {
-    "text/plain": 1024,
-    "text/markdown": 1024,
-    "application/json": 12000,
-    "application/vnd.amazonaws.connect.message.interactive": 12288,
-    "application/vnd.amazonaws.connect.message.interactive.response": 12288,
-}
-MAX_CONTENT_LENGTH = 16384
 _MAX_ID_LENGTH = 256
 
 _NEW, _OPEN, _CLOSED = "new", "open", "closed"
@@ -373,7 +371,7 @@ class AsyncChatSession:
                 raise ChatNotConnectedError("no ConnectionToken and no ParticipantToken to get one")
             types = ["CONNECTION_CREDENTIALS"] + (["WEBSOCKET"] if self._websocket else [])
             response = await self._create_connection(types, connect_participant=True)
-            url = _websocket_url(response) if self._websocket else None
+            url = websocket_url(response) if self._websocket else None
         else:
             await self._ensure_fresh_token()
         if not self._websocket:
@@ -384,7 +382,7 @@ class AsyncChatSession:
         self._stream = ChatStream(
             config=self._config,
             connector=self._connector,
-            hooks=_Hooks(self),
+            hooks=SessionHooks(self),
             sequencer=self._sequencer,
         )
         await self._stream.start(url, fill_gap=self._sequencer.anchor_id is not None)
@@ -442,7 +440,7 @@ class AsyncChatSession:
             except ChatEndedError:
                 pass
             except Exception as error:
-                if not _is_access_denied(error):
+                if not is_access_denied(error):
                     await self.close()
                     raise
             self._mark_ended()
@@ -474,7 +472,7 @@ class AsyncChatSession:
         >>> async def greet(chat: AsyncChatSession) -> str:
         ...     return await chat.send_message("**Hi**", content_type="text/markdown")
         """
-        _check_message(content, content_type)
+        check_message(content, content_type)
         self._require_not_ended()
         response = await self._call("send_message", Content=content, ContentType=content_type)
         message_id = str(response["Id"])
@@ -524,15 +522,15 @@ class AsyncChatSession:
 
     async def describe_view(self, view_token: str) -> dict[str, Any]:
         """Return the ``View`` of a step-by-step guide (DescribeView)."""
-        _require_token(view_token, "view_token")
+        require_text(view_token, "view_token")
         response = await self._call("describe_view", ViewToken=view_token)
         view: dict[str, Any] = response["View"]
         return view
 
     async def get_authentication_url(self, session_id: str, redirect_uri: str) -> str:
         """Return the URL that authenticates the customer (GetAuthenticationUrl)."""
-        _require_token(session_id, "session_id")
-        _require_token(redirect_uri, "redirect_uri")
+        require_text(session_id, "session_id")
+        require_text(redirect_uri, "redirect_uri")
         response = await self._call(
             "get_authentication_url", SessionId=session_id, RedirectUri=redirect_uri
         )
@@ -540,7 +538,7 @@ class AsyncChatSession:
 
     async def cancel_participant_authentication(self, session_id: str) -> None:
         """Cancel an authentication in progress (CancelParticipantAuthentication)."""
-        _require_token(session_id, "session_id")
+        require_text(session_id, "session_id")
         await self._call("cancel_participant_authentication", SessionId=session_id)
 
     async def transcript(self, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
@@ -548,7 +546,7 @@ class AsyncChatSession:
         ``AfterId``, ``BeforeId``, ``ContactId``, ``MaxResults`` ...)."""
         iterator = await self._transcript_iterator(**kwargs)
         while True:
-            batch = await self._run_sync(_take_batch, iterator, 100)
+            batch = await self._run_sync(take_batch, iterator, GAP_FILL_BATCH)
             if not batch:
                 return
             for item in batch:
@@ -603,7 +601,7 @@ class AsyncChatSession:
         ...     async for event in chat.events(timeout=60):
         ...         print(event.kind, getattr(event, "content", ""))
         """
-        _check_timeout(timeout)
+        check_timeout(timeout)
         self._claim_consumer(_EVENTS)
         return self._iterate(timeout)
 
@@ -628,7 +626,7 @@ class AsyncChatSession:
         ...     chat.on("message", lambda event: print(event.content))
         ...     chat.on("chat.ended", lambda event: print("bye"))
         """
-        entry = (_resolve_kind(kind), _check_callback(callback))
+        entry = (resolve_kind(kind), check_callback(callback))
         self._claim_consumer(_CALLBACKS)
         self._callbacks.append(entry)
         if self._phase == _OPEN and self._dispatcher is None:
@@ -670,7 +668,7 @@ class AsyncChatSession:
                         except Exception:
                             logger.exception("chat event callback %r failed", callback)
         except Exception as error:
-            logger.error("chat event stream ended with an error: %s", _describe(error))
+            logger.error("chat event stream ended with an error: %s", describe_error(error))
 
     async def _next_event(self, timeout: Optional[float]) -> Optional[ChatEvent]:
         """The next event, or ``None`` at the end of the stream or after ``timeout``."""
@@ -757,7 +755,7 @@ class AsyncChatSession:
             response: dict[str, Any] = await self._run_sync(method, ConnectionToken=token, **params)
             return response
         except Exception as error:
-            if not _is_access_denied(error) or self._participant_token is None:
+            if not is_access_denied(error) or self._participant_token is None:
                 raise
             if self._chat_ended:
                 raise ChatEndedError("the chat has ended") from None
@@ -792,19 +790,20 @@ class AsyncChatSession:
                 self._client.create_participant_connection, **params
             )
         except Exception as error:
-            if _is_access_denied(error):
+            if is_access_denied(error):
                 raise ChatGone() from None
             raise
         credentials = response.get("ConnectionCredentials")
         if isinstance(credentials, Mapping) and credentials.get("ConnectionToken"):
+            expiry = credentials.get("Expiry")
             self._set_credentials(
-                str(credentials["ConnectionToken"]), _text_or_none(credentials.get("Expiry"))
+                str(credentials["ConnectionToken"]), None if expiry is None else str(expiry)
             )
         return response
 
     async def _create_websocket(self, *, refresh_credentials: bool) -> str:
         types = ["WEBSOCKET"] + (["CONNECTION_CREDENTIALS"] if refresh_credentials else [])
-        return _websocket_url(await self._create_connection(types))
+        return websocket_url(await self._create_connection(types))
 
     def _set_credentials(self, token: str, expiry: Optional[str]) -> None:
         self._connection_token = token
@@ -845,7 +844,8 @@ class AsyncChatSession:
                 if time.time() >= expiry:
                     raise
                 logger.warning(
-                    "ConnectionToken refresh failed, using the current one: %s", _describe(error)
+                    "ConnectionToken refresh failed, using the current one: %s",
+                    describe_error(error),
                 )
         if gone:
             await self._learn_chat_ended()
@@ -870,7 +870,7 @@ class AsyncChatSession:
             except ChatEndedError:
                 return
             except Exception as error:
-                logger.warning("ConnectionToken refresh failed: %s", _describe(error))
+                logger.warning("ConnectionToken refresh failed: %s", describe_error(error))
             due = self._refresh_due()
             if due is not None and time.time() >= due:
                 # The refresh failed and the old token is still in use: wait, do not spin.
@@ -890,7 +890,7 @@ class AsyncChatSession:
     # -- receipts ----------------------------------------------------------------------
 
     def _request_receipt(self, message_id: str, kind: str) -> bool:
-        _require_token(message_id, "message_id", limit=_MAX_ID_LENGTH)
+        require_text(message_id, "message_id", limit=_MAX_ID_LENGTH)
         if self._chat_ended or not self._book.request(message_id, kind):
             return False
         loop = self._bind_loop()
@@ -910,7 +910,7 @@ class AsyncChatSession:
         try:
             await self._send_receipt(message_id)
         except Exception as error:
-            logger.warning("receipt for a message could not be sent: %s", _describe(error))
+            logger.warning("receipt for a message could not be sent: %s", describe_error(error))
 
     async def _send_receipt(self, message_id: str) -> None:
         kind = self._book.take(message_id)
@@ -932,7 +932,7 @@ class AsyncChatSession:
         try:
             await self.flush_receipts()
         except Exception as error:
-            logger.warning("queued receipts could not be sent: %s", _describe(error))
+            logger.warning("queued receipts could not be sent: %s", describe_error(error))
 
     # -- state changes -----------------------------------------------------------------
 
@@ -986,176 +986,4 @@ class AsyncChatSession:
                 self._book.mark_own(item_id)
 
 
-class _Hooks:
-    """The session seen from its :class:`ChatStream`."""
-
-    def __init__(self, session: AsyncChatSession) -> None:
-        self._session = session
-
-    async def create_websocket(self, *, refresh_credentials: bool) -> str:
-        return await self._session._create_websocket(refresh_credentials=refresh_credentials)
-
-    async def transcript_after(
-        self, anchor_id: Optional[str], anchor_time: Optional[str]
-    ) -> AsyncIterator[Mapping[str, Any]]:
-        session = self._session
-        try:
-            iterator: Iterator[dict[str, Any]]
-            if anchor_id is None:
-                # No item seen and the transcript was empty at connect: all of it is new.
-                iterator = await session._transcript_iterator()
-                batch = await session._run_sync(_take_batch, iterator, 100)
-            else:
-                try:
-                    iterator = await session._transcript_iterator(AfterId=anchor_id)
-                    batch = await session._run_sync(_take_batch, iterator, 100)
-                except Exception as error:
-                    if not _is_validation_error(error):
-                        raise  # 403, throttling, 5xx: the reconnect loop decides
-                    iterator = await self._iterator_without_anchor_id(anchor_time, error)
-                    batch = await session._run_sync(_take_batch, iterator, 100)
-            while batch:
-                for item in batch:
-                    yield item
-                batch = await session._run_sync(_take_batch, iterator, 100)
-        except Exception as error:
-            if _is_access_denied(error):
-                raise ChatGone() from None
-            raise
-
-    async def _iterator_without_anchor_id(
-        self, anchor_time: Optional[str], error: BaseException
-    ) -> Iterator[dict[str, Any]]:
-        """The service does not know the anchor's id: go by its time, or (a hand-made
-        state without one) by the whole transcript, repeating rather than losing items."""
-        session = self._session
-        if anchor_time is not None:
-            logger.info("gap fill by item id failed (%s); filling by time", _describe(error))
-            return await session._transcript_iterator(
-                StartPosition={"AbsoluteTime": anchor_time},
-                ScanDirection="FORWARD",
-                SortOrder="ASCENDING",
-            )
-        logger.warning(
-            "gap fill: the last item seen is unknown to the service and has no time (%s); "
-            "delivering the whole transcript again",
-            _describe(error),
-        )
-        return await session._transcript_iterator()
-
-    async def latest_item(self) -> Optional[Mapping[str, Any]]:
-        response = await self._session._call(
-            "get_transcript", MaxResults=1, ScanDirection="BACKWARD", SortOrder="DESCENDING"
-        )
-        items = response.get("Transcript") or []
-        return items[0] if items else None
-
-    async def deliver(self, event: ChatEvent) -> None:
-        buffer = self._session._buffer
-        if buffer is not None:
-            await buffer.put(event)
-
-    def backpressured(self) -> bool:
-        buffer = self._session._buffer
-        return buffer is not None and buffer.full
-
-    def observe(self, item: Mapping[str, Any]) -> None:
-        self._session._observe(item)
-
-    async def chat_ended(self) -> None:
-        self._session._mark_ended()
-        if self._session._buffer is not None:
-            await self._session._buffer.close()
-
-    async def stream_failed(self, error: BaseException) -> None:
-        if self._session._buffer is not None:
-            await self._session._buffer.close(error)
-
-
-# -- helpers -------------------------------------------------------------------------
-
-
-def _take_batch(iterator: Iterator[T], size: int) -> list[T]:
-    return list(itertools.islice(iterator, size))
-
-
-def _websocket_url(response: Mapping[str, Any]) -> str:
-    websocket = response.get("Websocket")
-    url = websocket.get("Url") if isinstance(websocket, Mapping) else None
-    if not url:
-        from .errors import ChatConnectionError
-
-        raise ChatConnectionError("CreateParticipantConnection returned no websocket URL")
-    return str(url)
-
-
-def _is_access_denied(error: BaseException) -> bool:
-    response = getattr(error, "response", None)
-    if not isinstance(response, Mapping):
-        return False
-    code = (response.get("Error") or {}).get("Code")
-    status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
-    return code in ("AccessDeniedException", "AccessDenied", "Forbidden") or status == 403
-
-
-def _is_validation_error(error: BaseException) -> bool:
-    response = getattr(error, "response", None)
-    if not isinstance(response, Mapping):
-        return False
-    code = (response.get("Error") or {}).get("Code")
-    return code in ("ValidationException", "ResourceNotFoundException")
-
-
-def _describe(error: BaseException) -> str:
-    return redact_text(f"{type(error).__name__}: {error}")[:300]
-
-
-def _text_or_none(value: Any) -> Optional[str]:
-    return None if value is None else str(value)
-
-
-def _require_token(value: Any, name: str, *, limit: Optional[int] = None) -> None:
-    require_text(value, name, limit=limit)
-
-
-def _check_message(content: Any, content_type: Any) -> None:
-    if not isinstance(content_type, str) or not content_type or len(content_type) > 100:
-        raise ChatConfigError("content_type must be a non-empty string of at most 100 characters")
-    if not isinstance(content, str):
-        raise ChatConfigError(f"content must be a string, got {type(content).__name__}")
-    limit = MESSAGE_CONTENT_LIMITS.get(content_type, MAX_CONTENT_LENGTH)
-    if not 1 <= len(content) <= limit:
-        raise ChatConfigError(
-            f"content for {content_type} must be 1 to {limit} characters long, got {len(content)}"
-        )
-
-
-def _check_timeout(timeout: Any) -> None:
-    if timeout is None:
-        return
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
-        raise ChatConfigError(f"timeout must be None or a number >= 0, got {timeout!r}")
-
-
-def _resolve_kind(kind: EventKind) -> type[ChatEvent]:
-    if kind is None or kind == "*":
-        return ChatEvent
-    if isinstance(kind, str):
-        kinds = event_kinds()
-        if kind not in kinds:
-            known = ", ".join(sorted(name for name in kinds if name != "event"))
-            raise ChatConfigError(f"unknown event kind {kind!r}; known kinds: {known}")
-        return kinds[kind]
-    if isinstance(kind, type) and issubclass(kind, ChatEvent):
-        return kind
-    raise ChatConfigError(f"kind must be a kind name, a ChatEvent class or None, got {kind!r}")
-
-
-def _check_callback(callback: Any) -> Callback:
-    if not callable(callback):
-        raise ChatConfigError(f"callback must be callable, got {type(callback).__name__}")
-    result: Callback = callback
-    return result
-
-
-__all__ = ["AsyncChatSession"]
+__all__ = ["AsyncChatSession", "Callback", "EventKind"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Optional
 
 EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
@@ -342,7 +342,7 @@ def event_from_item(item: Mapping[str, Any]) -> ItemEvent:
     return OtherEvent(**common)
 
 
-def stitch_chunks(chunks: list[Mapping[str, Any]]) -> MessageEvent:
+def stitch_chunks(chunks: Iterable[Mapping[str, Any]]) -> MessageEvent:
     """Join the chunks of one streamed message (ordered by ``ChunkNumber``) into one message."""
     ordered = sorted(chunks, key=_chunk_number)
     last = ordered[-1]

@@ -25,19 +25,11 @@ import weakref
 from collections.abc import Coroutine, Iterator
 from typing import Any, Callable, Optional, TypeVar
 
-from ..redact import redact_text
+from ..redact import describe_error
+from ._arguments import Callback, EventKind, check_callback, check_timeout, resolve_kind
 from ._buffer import Closed
 from ._loop_thread import LoopThread
-from .async_session import (
-    _CALLBACKS,
-    _EVENTS,
-    AsyncChatSession,
-    Callback,
-    EventKind,
-    _check_callback,
-    _check_timeout,
-    _resolve_kind,
-)
+from .async_session import _CALLBACKS, _EVENTS, AsyncChatSession
 from .config import ChatConfig
 from .errors import ChatUsageError
 from .events import ChatEvent
@@ -297,7 +289,7 @@ class ChatSession:
         ...     for event in chat.events(timeout=60):
         ...         print(event.kind)
         """
-        _check_timeout(timeout)
+        check_timeout(timeout)
         self._core._claim_consumer(_EVENTS)
         return self._iterate(timeout)
 
@@ -317,7 +309,7 @@ class ChatSession:
         >>> def register(chat: ChatSession) -> None:
         ...     chat.on("message", lambda event: print(event.content))
         """
-        entry = (_resolve_kind(kind), _check_callback(callback))
+        entry = (resolve_kind(kind), check_callback(callback))
         self._core._claim_consumer(_CALLBACKS)
         with self._lock:
             self._callbacks.append(entry)
@@ -345,7 +337,7 @@ class ChatSession:
             try:
                 event = self._take(None)
             except Exception as error:
-                logger.error("chat event stream ended with an error: %s", _describe(error))
+                logger.error("chat event stream ended with an error: %s", describe_error(error))
                 return
             if event is None:
                 return
@@ -419,10 +411,6 @@ async def _drain(core: AsyncChatSession) -> list[ChatEvent]:
         if got is None or isinstance(got, Closed):
             return found
         found.append(got)
-
-
-def _describe(error: BaseException) -> str:
-    return redact_text(f"{type(error).__name__}: {error}")[:300]
 
 
 __all__ = ["ChatSession"]

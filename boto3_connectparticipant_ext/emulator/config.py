@@ -24,16 +24,8 @@ from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
 from boto3_connectparticipant_ext.service_limits import (
     DEFAULT_ATTACHMENT_EXTENSIONS,
     DEFAULT_ATTACHMENT_MAX_BYTES,
+    MESSAGE_CONTENT_LIMITS,
 )
-
-#: Longest ``Content`` per message content type, from the SendMessage API reference.
-DEFAULT_MESSAGE_CONTENT_LIMITS: dict[str, int] = {
-    "text/plain": 1024,
-    "text/markdown": 1024,
-    "application/json": 12000,
-    "application/vnd.amazonaws.connect.message.interactive": 12288,
-    "application/vnd.amazonaws.connect.message.interactive.response": 12288,
-}
 
 ScanRule = Callable[[str, int], str]
 
@@ -87,7 +79,7 @@ class EmulatorConfig:
     max_request_bytes: int = 1024 * 1024
     """Largest API request body; larger gets 413 like API Gateway."""
     message_content_limits: dict[str, int] = dataclasses.field(
-        default_factory=lambda: dict(DEFAULT_MESSAGE_CONTENT_LIMITS)
+        default_factory=lambda: dict(MESSAGE_CONTENT_LIMITS)
     )
     """Allowed SendMessage content types and their longest ``Content``."""
     region: str = "us-east-1"
