@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import TYPE_CHECKING, Any, BinaryIO, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, Optional, Protocol, Union
 
 from boto3_connectparticipant_ext import transcript as _transcript
 from boto3_connectparticipant_ext.transfer import download as _download
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from boto3_connectparticipant_ext.transcript import TranscriptIterator
     from boto3_connectparticipant_ext.transfer.config import TransferConfig
+    from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
     from boto3_connectparticipant_ext.transfer.progress import ProgressCallback
 
     PathArgument = Union[str, os.PathLike[str]]
@@ -140,7 +141,7 @@ def upload_attachment(
 
 def upload_attachment_fileobj(
     self: Any,
-    Fileobj: BinaryIO,
+    Fileobj: ReadableBinary,
     AttachmentName: str,
     ConnectionToken: Optional[str] = None,
     ContentType: Optional[str] = None,
@@ -227,7 +228,7 @@ def download_attachment(
 def download_attachment_fileobj(
     self: Any,
     AttachmentId: str,
-    Fileobj: BinaryIO,
+    Fileobj: WritableBinary,
     ConnectionToken: Optional[str] = None,
     Callback: Optional[ProgressCallback] = None,
     Config: Optional[TransferConfig] = None,
@@ -374,7 +375,7 @@ class ConnectParticipantHelpers(Protocol):
 
     def upload_attachment_fileobj(
         self,
-        Fileobj: BinaryIO,
+        Fileobj: ReadableBinary,
         AttachmentName: str,
         ConnectionToken: Optional[str] = ...,
         ContentType: Optional[str] = ...,
@@ -395,7 +396,7 @@ class ConnectParticipantHelpers(Protocol):
     def download_attachment_fileobj(
         self,
         AttachmentId: str,
-        Fileobj: BinaryIO,
+        Fileobj: WritableBinary,
         ConnectionToken: Optional[str] = ...,
         Callback: Optional[ProgressCallback] = ...,
         Config: Optional[TransferConfig] = ...,

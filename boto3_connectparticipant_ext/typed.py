@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Optional, Protocol, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union, cast
 
 from boto3_connectparticipant_ext.auth import SERVICE_NAME, require_connectparticipant
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from types_boto3_connectparticipant.client import ConnectParticipantClient
 
     from boto3_connectparticipant_ext.transfer.config import TransferConfig
+    from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
 
     class ConnectParticipantExtClient(ConnectParticipantClient, ConnectParticipantHelpers):
         """A connectparticipant client with this package's helper methods (static type)."""
@@ -98,7 +99,7 @@ class AsyncConnectParticipantHelpers(Protocol):
 
     async def upload_attachment_fileobj(
         self,
-        Fileobj: BinaryIO,
+        Fileobj: ReadableBinary,
         AttachmentName: str,
         *,
         ConnectionToken: Optional[str] = ...,
@@ -121,7 +122,7 @@ class AsyncConnectParticipantHelpers(Protocol):
     async def download_attachment_fileobj(
         self,
         AttachmentId: str,
-        Fileobj: BinaryIO,
+        Fileobj: WritableBinary,
         *,
         ConnectionToken: Optional[str] = ...,
         Callback: Optional[Callable[[int], Any]] = ...,

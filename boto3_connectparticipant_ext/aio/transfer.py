@@ -27,11 +27,12 @@ import functools
 import os
 import threading
 from collections.abc import Awaitable
-from typing import Any, BinaryIO, Callable, Optional, TypeVar, Union
+from typing import Any, Callable, Optional, TypeVar, Union
 
 from boto3_connectparticipant_ext import transfer as _engine
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
+from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
 
 T = TypeVar("T")
 ProgressCallback = Callable[[int], Any]
@@ -136,7 +137,7 @@ async def upload_attachment(
 
 async def upload_attachment_fileobj(
     client: Any,
-    Fileobj: BinaryIO,
+    Fileobj: ReadableBinary,
     AttachmentName: str,
     *,
     ConnectionToken: Optional[str] = None,
@@ -199,7 +200,7 @@ async def download_attachment(
 async def download_attachment_fileobj(
     client: Any,
     AttachmentId: str,
-    Fileobj: BinaryIO,
+    Fileobj: WritableBinary,
     *,
     ConnectionToken: Optional[str] = None,
     Callback: Optional[ProgressCallback] = None,

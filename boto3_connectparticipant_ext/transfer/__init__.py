@@ -44,6 +44,7 @@ from boto3_connectparticipant_ext.transfer.errors import (
     UploadRefusedError,
     UrlExpiredError,
 )
+from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
 from boto3_connectparticipant_ext.transfer.naming import safe_file_name
 from boto3_connectparticipant_ext.transfer.progress import ProgressBar
 from boto3_connectparticipant_ext.transfer.upload import (
@@ -67,6 +68,7 @@ __all__ = [
     "DownloadRefusedError",
     "InvalidAttachmentNameError",
     "ProgressBar",
+    "ReadableBinary",
     "ScanTimeoutError",
     "StreamNotSupportedError",
     "TargetExistsError",
@@ -79,6 +81,7 @@ __all__ = [
     "UploadFailedError",
     "UploadRefusedError",
     "UrlExpiredError",
+    "WritableBinary",
     "download_attachment",
     "download_attachment_fileobj",
     "get_attachment_url",

@@ -15,7 +15,7 @@ import errno
 import io
 import os
 import tempfile
-from typing import Any, BinaryIO, Optional, Union
+from typing import Any, Optional, Union, cast
 
 from boto3_connectparticipant_ext.redact import redact_text
 from boto3_connectparticipant_ext.service_limits import (
@@ -55,6 +55,11 @@ from boto3_connectparticipant_ext.transfer.errors import (
     TargetPathError,
     TargetWriteError,
     TransferConfigError,
+)
+from boto3_connectparticipant_ext.transfer.fileobj import (
+    ReadableBinary,
+    SeekableWritable,
+    WritableBinary,
 )
 from boto3_connectparticipant_ext.transfer.naming import safe_file_name
 from boto3_connectparticipant_ext.transfer.osutils import OSUtils
@@ -206,7 +211,7 @@ def download_attachment(
 def download_attachment_fileobj(
     client: Any,
     AttachmentId: str,
-    Fileobj: BinaryIO,
+    Fileobj: WritableBinary,
     *,
     ConnectionToken: Optional[str] = None,
     Callback: Optional[ProgressCallback] = None,
@@ -261,7 +266,8 @@ def download_attachment_fileobj(
     }
     start = stream_position(Fileobj)
     if start is not None:
-        sink = _Sink(Fileobj, start=start, callers=True)
+        # stream_position() saw seekable() true and tell() work: the object can be rewound.
+        sink = _Sink(cast(SeekableWritable, Fileobj), start=start, callers=True)
         try:
             return _download(client, sink=sink, **arguments)
         except BaseException:
@@ -324,7 +330,7 @@ class _Sink:
     :class:`TargetWriteError`.
     """
 
-    def __init__(self, handle: BinaryIO, *, start: int, callers: bool = False) -> None:
+    def __init__(self, handle: SeekableWritable, *, start: int, callers: bool = False) -> None:
         self._handle = handle
         self._start = start
         self._callers = callers
@@ -406,7 +412,7 @@ class _WriteFailure(Exception):
         self.error = error
 
 
-def _write_all(handle: BinaryIO, chunk: bytes) -> None:
+def _write_all(handle: WritableBinary, chunk: bytes) -> None:
     """Write every byte of ``chunk``, completing short writes; raise :class:`_WriteFailure`."""
     done = 0
     while done < len(chunk):
@@ -579,7 +585,9 @@ def _check_writable(fileobj: object) -> None:
         raise StreamNotSupportedError("the file object is not open for writing")
 
 
-def _copy_to_stream(source: BinaryIO, stream: BinaryIO, *, size: int, chunk_size: int) -> None:
+def _copy_to_stream(
+    source: ReadableBinary, stream: WritableBinary, *, size: int, chunk_size: int
+) -> None:
     """Copy the checked, staged download into the caller's non-seekable ``stream``."""
     written = 0
     while True:

@@ -15,7 +15,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator
-from typing import Any, BinaryIO, Optional, Union
+from typing import Any, Optional, Union, cast
 
 from boto3_connectparticipant_ext.transfer import _service
 from boto3_connectparticipant_ext.transfer._arguments import (
@@ -47,6 +47,11 @@ from boto3_connectparticipant_ext.transfer.errors import (
     UploadFailedError,
     UploadRefusedError,
     UrlExpiredError,
+)
+from boto3_connectparticipant_ext.transfer.fileobj import (
+    ReadableBinary,
+    SeekableReadable,
+    WritableBinary,
 )
 from boto3_connectparticipant_ext.transfer.limits import (
     SNIFF_BYTES,
@@ -139,7 +144,7 @@ def upload_attachment(
 
 def upload_attachment_fileobj(
     client: Any,
-    Fileobj: BinaryIO,
+    Fileobj: ReadableBinary,
     AttachmentName: str,
     *,
     ConnectionToken: Optional[str] = None,
@@ -170,13 +175,15 @@ def upload_attachment_fileobj(
     _check_readable(Fileobj)
     start = stream_position(Fileobj)
     if start is not None:
-        end = Fileobj.seek(0, io.SEEK_END)
-        Fileobj.seek(start)
+        # stream_position() saw seekable() true and tell() work: the object can be rewound.
+        seekable = cast(SeekableReadable, Fileobj)
+        end = seekable.seek(0, io.SEEK_END)
+        seekable.seek(start)
         size = end - start
         _check_not_empty(size, what="the file object")
         check_size(size, config)
         return _upload_from(
-            client, Fileobj, start=start, size=size, name=name, content_type=ContentType,
+            client, seekable, start=start, size=size, name=name, content_type=ContentType,
             token=token, callback=Callback, config=config, osutil=osutil, http=http,
         )  # fmt: skip
     with tempfile.TemporaryFile() as spool:
@@ -190,7 +197,7 @@ def upload_attachment_fileobj(
 
 def _upload_from(
     client: Any,
-    handle: BinaryIO,
+    handle: SeekableReadable,
     *,
     start: int,
     size: int,
@@ -340,7 +347,7 @@ def _put(
 class _Source:
     """``size`` bytes of ``handle`` from offset ``start``, replayable for each attempt."""
 
-    def __init__(self, handle: BinaryIO, *, start: int, size: int) -> None:
+    def __init__(self, handle: SeekableReadable, *, start: int, size: int) -> None:
         self.handle = handle
         self.start = start
         self.size = size
@@ -385,7 +392,7 @@ class _Body:
         self.grew = bool(_read(handle, 1))
 
 
-def _read(handle: BinaryIO, amount: int) -> bytes:
+def _read(handle: ReadableBinary, amount: int) -> bytes:
     try:
         chunk = handle.read(amount)
     except OSError as error:
@@ -412,7 +419,9 @@ def _put_headers(to_include: dict[str, str], *, size: int) -> dict[str, str]:
     return headers
 
 
-def _head(handle: BinaryIO, *, start: int, size: int, name: str, explicit: Optional[str]) -> bytes:
+def _head(
+    handle: SeekableReadable, *, start: int, size: int, name: str, explicit: Optional[str]
+) -> bytes:
     if explicit is not None or content_type_for_name(name) is not None:
         return b""  # the bytes are read only when nothing else tells the type
     handle.seek(start)
@@ -421,7 +430,7 @@ def _head(handle: BinaryIO, *, start: int, size: int, name: str, explicit: Optio
     return head
 
 
-def _spool(stream: BinaryIO, spool: BinaryIO, *, config: TransferConfig) -> int:
+def _spool(stream: ReadableBinary, spool: WritableBinary, *, config: TransferConfig) -> int:
     size = 0
     while True:
         chunk = _read(stream, config.chunk_size)
