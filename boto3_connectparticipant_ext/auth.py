@@ -107,7 +107,9 @@ def bind_tokens(
 
     Examples
     --------
-    >>> bind_tokens(client, connection_token=response["ConnectionCredentials"]["ConnectionToken"])
+    >>> import boto3
+    >>> client = boto3.client("connectparticipant", region_name="us-east-1")
+    >>> bind_tokens(client, connection_token="the ConnectionToken of CreateParticipantConnection")
     >>> client.get_transcript(MaxResults=100)  # doctest: +SKIP
     """
     require_connectparticipant(client, role="the client given to bind_tokens")
