@@ -10,7 +10,7 @@ import os
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -123,8 +123,12 @@ def test_ratio_row_refuses_an_absolute_goal(harness: ModuleType) -> None:
 def test_alternate_rotates_who_goes_first(harness: ModuleType) -> None:
     order: list[str] = []
 
-    def contender(name: str) -> object:
-        return lambda: order.append(name) or 1.0
+    def contender(name: str) -> Callable[[], float]:
+        def run() -> float:
+            order.append(name)
+            return 1.0
+
+        return run
 
     harness.alternate(3, {"a": contender("a"), "b": contender("b"), "c": contender("c")})
     assert order == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]

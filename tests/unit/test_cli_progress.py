@@ -85,9 +85,12 @@ def test_negative_progress_rewinds_and_failure_keeps_the_last_frame() -> None:
 
 def test_updates_from_many_threads_are_all_counted() -> None:
     bar = ProgressBar(label="x", total=None, stream=Terminal())
-    threads = [
-        threading.Thread(target=lambda: [bar.update(1) for _ in range(1000)]) for _ in range(8)
-    ]
+
+    def count() -> None:
+        for _ in range(1000):
+            bar.update(1)
+
+    threads = [threading.Thread(target=count) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

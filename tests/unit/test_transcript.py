@@ -60,7 +60,7 @@ class FakeTranscriptClient:
         else:
             position, direction = self._start(params)
         step = 1 if direction == "FORWARD" else -1
-        picked = []
+        picked: list[int] = []
         while position is not None and 0 <= position < len(self.items) and len(picked) < limit:
             picked.append(position)
             position += step
@@ -90,7 +90,7 @@ class FakeTranscriptClient:
 
 def collect(iterator: Any, *, retries: int = 50) -> list[str]:
     """Drain ``iterator``, calling ``next`` again after each error (the documented resume)."""
-    ids = []
+    ids: list[str] = []
     failures = 0
     while True:
         try:

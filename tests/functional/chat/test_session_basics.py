@@ -153,7 +153,7 @@ def test_callbacks_receive_events_in_order_on_one_thread(chat: Chat) -> None:
     threads: set[str] = set()
     done = threading.Event()
 
-    def on_message(event: MessageEvent) -> None:  # type: ignore[override]
+    def on_message(event: MessageEvent) -> None:
         seen.append(event.content)
         threads.add(threading.current_thread().name)
         if len(seen) == 5:

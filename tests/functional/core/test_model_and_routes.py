@@ -32,7 +32,7 @@ def _write_model(root: Path, model: dict[str, Any]) -> Path:
 
 def _newer_model() -> dict[str, Any]:
     """Our model plus an operation and an enum value, as a future botocore might bundle."""
-    model = json.loads(OUR_MODEL.read_text())
+    model: dict[str, Any] = json.loads(OUR_MODEL.read_text())
     for operation in model["operations"].values():
         operation.pop("authtype", None)
         operation.pop("auth", None)

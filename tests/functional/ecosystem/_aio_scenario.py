@@ -34,7 +34,7 @@ def _count_credential_lookups() -> None:
         credential_lookups += 1
         return await original(self)
 
-    aiobotocore.session.AioSession.get_credentials = counting  # type: ignore[method-assign]
+    aiobotocore.session.AioSession.get_credentials = counting
 
 
 def _client(flavour: str) -> Any:

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
@@ -98,7 +98,13 @@ def _sns_event(items: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-ROUTES = {
+class Route(TypedDict):
+    layer: str  # the key of the ``layers`` fixture: "slim" or "full"
+    runtime: list[str]  # requirements of the runtime's own venv
+    env: dict[str, str]  # extra environment; ``{opt}`` is the unpacked layer
+
+
+ROUTES: dict[str, Route] = {
     "install-in-code": {"layer": "slim", "runtime": [OLD_RUNTIME_BOTO3], "env": {}},
     "aws-data-path": {
         "layer": "slim",

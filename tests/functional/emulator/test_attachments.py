@@ -41,7 +41,7 @@ EXPECTED_HEADERS = {
 
 
 def s3_error(answer: Any) -> str:
-    text = answer.data.decode()
+    text: str = answer.data.decode()
     assert text.startswith("<?xml")
     return text.split("<Code>")[1].split("</Code>")[0]
 

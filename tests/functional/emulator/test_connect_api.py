@@ -20,7 +20,7 @@ def connect(emulator: Emulator) -> Any:
     return connect_client(emulator)
 
 
-def _needs_stock_operation(name: str) -> Any:
+def _needs_stock_operation(name: str) -> pytest.MarkDecorator:
     """Skip where the installed botocore's own connect model lacks ``name``."""
     model = botocore.session.get_session().get_service_model("connect")
     return pytest.mark.skipif(

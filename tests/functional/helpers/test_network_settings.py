@@ -63,6 +63,7 @@ class _ProxyHandler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        assert target.hostname, f"not an absolute proxy request: {self.path}"
         upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
         path = target.path + ("?" + target.query if target.query else "")
         upstream.request(self.command, path, body=body, headers=headers)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from boto3_connectparticipant_ext.chat._buffer import Closed, EventBuffer
 
+T = TypeVar("T")
 
-def run(coroutine: object) -> object:
-    return asyncio.run(coroutine)  # type: ignore[arg-type]
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
 
 
 def test_put_waits_while_full_and_nothing_is_dropped() -> None:
@@ -71,7 +75,7 @@ def test_close_drains_then_reports_closed_with_error() -> None:
         assert isinstance(second, Closed) and second.error is error
         return [first, buffer.take_nowait()]
 
-    first, marker = run(scenario())  # type: ignore[misc]
+    first, marker = run(scenario())
     assert first == 1 and isinstance(marker, Closed)
 
 

@@ -26,7 +26,7 @@ def test_defaults_follow_the_service() -> None:
 @pytest.mark.skipif(sys.version_info < (3, 10), reason="kw_only dataclasses need 3.10")
 def test_config_is_keyword_only() -> None:
     with pytest.raises(TypeError):
-        EmulatorConfig(10.0)  # type: ignore[misc]
+        EmulatorConfig(10.0)
 
 
 def test_extensions_are_normalised() -> None:

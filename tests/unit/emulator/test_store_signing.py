@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -31,11 +32,11 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(clock: Clock) -> LocalObjectStore:
+def store(clock: Clock) -> Iterator[LocalObjectStore]:
     created = LocalObjectStore(
         base_url="http://127.0.0.1:8000", bucket="bucket", region="us-east-1", clock=clock
     )
-    yield created  # type: ignore[misc]
+    yield created
     created.close()
 
 

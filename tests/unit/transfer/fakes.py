@@ -153,7 +153,7 @@ class ScriptedHttp(TransferHttp):
         self.script = list(script)
         self.sent: list[SentRequest] = []
 
-    def request(  # type: ignore[override]
+    def request(
         self,
         method: str,
         url: str,

@@ -59,9 +59,9 @@ def test_backoff_max_below_backoff_base_names_both_values() -> None:
 
 def test_config_is_keyword_only_immutable_and_normalised() -> None:
     with pytest.raises(TypeError):
-        TransferConfig(1024)  # type: ignore[misc]
+        TransferConfig(1024)  # type: ignore[call-arg]
     config = TransferConfig(allowed_extensions=[".PDF", "Png"], max_size_bytes=100 * 1024 * 1024)
-    assert config.allowed_extensions == {"pdf", "png"}
+    assert config.allowed_extensions == frozenset({"pdf", "png"})
     with pytest.raises(AttributeError):
         config.max_attempts = 3  # type: ignore[misc]
     assert config.replace(max_attempts=2) == TransferConfig(
@@ -85,7 +85,12 @@ def test_tracker_rewinds_the_current_attempt_only() -> None:
 def test_progress_bar_is_thread_safe_and_ends_at_the_total() -> None:
     out = io.StringIO()
     bar = ProgressBar(total=8000, label="x", stream=out)
-    threads = [threading.Thread(target=lambda: [bar(1) for _ in range(1000)]) for _ in range(8)]
+
+    def count() -> None:
+        for _ in range(1000):
+            bar(1)
+
+    threads = [threading.Thread(target=count) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import urllib3
@@ -36,6 +37,9 @@ from .fakes import (
     client_error,
     response,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 DATA = bytes(range(256)) * 64
 CONFIG = TransferConfig(chunk_size=4096)
@@ -293,9 +297,10 @@ def test_non_seekable_fileobj_receives_nothing_until_complete() -> None:
         def seekable(self) -> bool:
             return False
 
-        def write(self, chunk: object) -> int:
-            self.data += chunk  # type: ignore[operator]
-            return len(chunk)  # type: ignore[arg-type]
+        def write(self, chunk: Buffer) -> int:
+            data = bytes(chunk)
+            self.data += data
+            return len(data)
 
     client = FakeParticipantClient(attachment_size=len(DATA))
     pipe = Pipe()
@@ -344,7 +349,7 @@ def test_non_blocking_raw_stream_not_ready_is_a_typed_error_not_silent_loss() ->
         def writable(self) -> bool:
             return True
 
-        def write(self, chunk: object) -> None:  # type: ignore[override]
+        def write(self, chunk: object) -> None:
             return None  # a non-blocking raw stream: "would block", nothing taken
 
     client = FakeParticipantClient(attachment_size=len(DATA))

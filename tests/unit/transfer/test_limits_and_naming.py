@@ -72,7 +72,7 @@ def test_extension_of(name: str, expected: str | None) -> None:
 
 def test_every_documented_extension_has_a_content_type() -> None:
     config = TransferConfig()
-    assert config.allowed_extensions == set(CONTENT_TYPES_BY_EXTENSION)
+    assert config.allowed_extensions == frozenset(CONTENT_TYPES_BY_EXTENSION)
     for extension in config.allowed_extensions or ():
         assert content_type_for_name("f." + extension) == CONTENT_TYPES_BY_EXTENSION[extension]
 

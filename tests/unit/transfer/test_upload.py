@@ -142,7 +142,9 @@ def test_s3_refusal_raises_with_error_code_and_never_completes(pdf_file: Path) -
         response(429),
         response(400, b"<Error><Code>RequestTimeout</Code></Error>"),
         ("reset", 1),
-        urllib3.exceptions.ReadTimeoutError(None, "/up/key?X-Amz-Signature=SECRETSIG", "late"),
+        urllib3.exceptions.ReadTimeoutError(
+            urllib3.HTTPConnectionPool("127.0.0.1"), "/up/key?X-Amz-Signature=SECRETSIG", "late"
+        ),
     ],
     ids=["500", "503-slowdown", "429", "400-request-timeout", "reset-mid-body", "read-timeout"],
 )
