@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import json
 import subprocess
@@ -270,8 +271,10 @@ def main() -> None:
             times = alternate(
                 size_rounds,
                 {
-                    "ours": lambda sized=sized: _seconds(lambda: walk_ours(sized)),
-                    "hand": lambda sized=sized: _seconds(lambda: walk_hand_written(sized)),
+                    "ours": functools.partial(_seconds, functools.partial(walk_ours, sized)),
+                    "hand": functools.partial(
+                        _seconds, functools.partial(walk_hand_written, sized)
+                    ),
                 },
             )
             rows.append(
@@ -284,9 +287,9 @@ def main() -> None:
                     goal="report",
                 )
             )
-            ours_memory = Sample.of([peak_memory_mb(lambda sized=sized: walk_ours(sized))])
+            ours_memory = Sample.of([peak_memory_mb(functools.partial(walk_ours, sized))])
             kept_memory = Sample.of(
-                [peak_memory_mb(lambda sized=sized: walk_hand_written(sized, keep=True))]
+                [peak_memory_mb(functools.partial(walk_hand_written, sized, keep=True))]
             )
             rows.append(
                 ratio_row(

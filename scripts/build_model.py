@@ -65,7 +65,7 @@ def bundled_model_path() -> Path:
 
 def patch_model(model: dict[str, Any]) -> dict[str, Any]:
     """Return ``model`` with every operation marked unsigned."""
-    patched = json.loads(json.dumps(model))
+    patched: dict[str, Any] = json.loads(json.dumps(model))
     for operation in patched["operations"].values():
         operation.update(UNSIGNED_MARKERS)
     return patched
