@@ -41,7 +41,7 @@ bench-quick: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check boto3_connectparticipant_ext tests scripts benchmarks examples
 	$(BIN)/ruff format --check boto3_connectparticipant_ext tests scripts benchmarks examples
-	$(BIN)/mypy boto3_connectparticipant_ext examples scripts/build_layer.py
+	$(BIN)/mypy boto3_connectparticipant_ext examples scripts benchmarks tests noxfile.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix boto3_connectparticipant_ext tests scripts benchmarks examples
