@@ -399,7 +399,14 @@ def _read(handle: ReadableBinary, amount: int) -> bytes:
         raise AttachmentFileError(f"cannot read the file: {error}") from None
     if isinstance(chunk, str):
         raise StreamNotSupportedError("the file object is in text mode; open it in binary mode")
-    return chunk or b""
+    if chunk is None:
+        # A raw non-blocking stream with no data yet: not the end of the file, and
+        # treating it as one would upload a truncated attachment.
+        raise StreamNotSupportedError(
+            "the file object is non-blocking and had no data ready (read() returned None); "
+            "give a blocking stream; nothing was uploaded"
+        )
+    return chunk
 
 
 def _put_headers(to_include: dict[str, str], *, size: int) -> dict[str, str]:

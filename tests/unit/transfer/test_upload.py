@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -380,6 +381,25 @@ def test_text_mode_and_unreadable_objects_are_refused(tmp_path: Path) -> None:
         upload_attachment_fileobj(client, object(), "a.txt")  # type: ignore[arg-type]
     with open(tmp_path / "w.txt", "wb") as write_only, pytest.raises(StreamNotSupportedError):
         upload_attachment_fileobj(client, write_only, "a.txt")
+    assert client.calls == []
+
+
+def test_non_blocking_stream_without_data_is_refused_not_truncated() -> None:
+    # A raw non-blocking pipe answers read() with None while the writer is still open:
+    # that is "no data yet", not the end, so uploading what came so far would truncate.
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(read_fd, False)
+    os.write(write_fd, b"first part of a longer text")
+    client = FakeParticipantClient()
+    try:
+        reader = open(read_fd, "rb", buffering=0)  # noqa: SIM115 - closed below
+        try:
+            with pytest.raises(StreamNotSupportedError, match="non-blocking"):
+                upload_attachment_fileobj(client, reader, "a.txt", http=ScriptedHttp())
+        finally:
+            reader.close()
+    finally:
+        os.close(write_fd)
     assert client.calls == []
 
 
