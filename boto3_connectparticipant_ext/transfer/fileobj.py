@@ -4,7 +4,8 @@ They are structural types (:class:`typing.Protocol`): any object with the method
 only ``typing.BinaryIO``. Only what the transfer engine always calls is required:
 
 :class:`ReadableBinary`
-    ``read(size)``, returning ``bytes`` (``None``, as from a raw stream, reads as the end).
+    ``read(size)``, returning ``bytes`` (``b""`` at the end). ``None``, a non-blocking raw
+    stream's "no data yet", raises ``StreamNotSupportedError`` rather than truncating.
 :class:`WritableBinary`
     ``write(data)``; a returned count, when there is one, is used to complete short writes.
 
