@@ -122,6 +122,51 @@ class Controller:
         except ServiceError as error:
             raise _operation_error(error) from None
 
+    def emit_event(
+        self,
+        contact_id: str,
+        event: str,
+        *,
+        participant_id: Optional[str],
+        content: Optional[str],
+    ) -> str:
+        try:
+            contact = self.state.contact(contact_id)
+            participant = (
+                None
+                if participant_id is None
+                else self.state.participant(contact_id, participant_id)
+            )
+            return str(
+                self.state.emit_event(contact, event, participant=participant, content=content)[
+                    "Id"
+                ]
+            )
+        except ServiceError as error:
+            raise _operation_error(error) from None
+
+    def stream_bot_message(
+        self,
+        contact_id: str,
+        chunks: list[str],
+        *,
+        participant_id: Optional[str],
+        display_name: str,
+    ) -> str:
+        try:
+            contact = self.state.contact(contact_id)
+            participant = (
+                None
+                if participant_id is None
+                else self.state.participant(contact_id, participant_id)
+            )
+            item = self.state.stream_bot_message(
+                contact, chunks, participant=participant, display_name=display_name
+            )
+        except ServiceError as error:
+            raise _operation_error(error) from None
+        return str(item["Id"])
+
     def disconnect_participant(self, contact_id: str, participant_id: str) -> None:
         participant = self._participant(contact_id, participant_id)
         try:

@@ -8,6 +8,10 @@ Routes (JSON bodies and answers):
 * ``POST /_emulator/contacts/{contact}/participants/{participant}/disconnect``
 * ``POST /_emulator/contacts/{contact}/messages`` ``{participant_id, content, content_type}``
 * ``POST /_emulator/contacts/{contact}/events`` ``{participant_id, content_type, content}``
+* ``POST /_emulator/contacts/{contact}/service-events`` ``{event, participant_id, content}``:
+  an event the service writes (``participant.idle``, ``transfer.succeeded``...)
+* ``POST /_emulator/contacts/{contact}/bot-messages`` ``{chunks, participant_id, display_name}``:
+  a bot message streamed in chunks
 * ``POST /_emulator/contacts/{contact}/end``: like StopContact
 * ``POST /_emulator/contacts/{contact}/authentication``: ``{"SessionId"}``
 * ``GET /_emulator/contacts/{contact}/transcript``: every item, oldest first
@@ -167,6 +171,25 @@ class ControlHttpApi:
                 _optional_text(body, "content"),
             )
             return {"Id": event_id}
+        if rest == ["service-events"] and method == "POST":
+            event_id = control.emit_event(
+                contact_id,
+                _text(body, "event"),
+                participant_id=_optional_text(body, "participant_id"),
+                content=_optional_text(body, "content"),
+            )
+            return {"Id": event_id}
+        if rest == ["bot-messages"] and method == "POST":
+            chunks = body.get("chunks")
+            if not isinstance(chunks, list):
+                raise _BadRequest("chunks must be a list of strings")
+            message_id = control.stream_bot_message(
+                contact_id,
+                chunks,
+                participant_id=_optional_text(body, "participant_id"),
+                display_name=_text(body, "display_name", "BOT"),
+            )
+            return {"Id": message_id}
         if rest == ["end"] and method == "POST":
             control.end_contact(contact_id)
             return {}

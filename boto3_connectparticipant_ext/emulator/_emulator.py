@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Optional
 
@@ -201,6 +202,100 @@ class Emulator:
     ) -> str:
         """Post an event (typing, delivered/read receipt) as ``participant_id``; return its Id."""
         return str(self._call("send_event", contact_id, participant_id, content_type, content))
+
+    def emit_event(
+        self,
+        contact_id: str,
+        event: str,
+        *,
+        participant_id: Optional[str] = None,
+        content: Optional[str] = None,
+    ) -> str:
+        """Write an event the service itself produces; return its Id.
+
+        ``event`` is the short name (``"participant.idle"``, ``"transfer.succeeded"``)
+        or the full content type. Participant events (``participant.idle``,
+        ``.returned``, ``.invited``, ``.autodisconnection``, ``.displayname.updated``)
+        need ``participant_id`` and carry that participant's ParticipantId,
+        DisplayName and ParticipantRole; contact events (``transfer.succeeded``,
+        ``transfer.failed``, ``chat.rehydrated``, ``workflow.cancelled``,
+        ``authentication.succeeded|failed|timeout|expired``) take none. ``content``
+        becomes the item's ``Content`` as given.
+
+        Every accepted event is pushed to the contact's sockets and kept in the
+        transcript: the service keeps participant and transfer events (typing and
+        receipts, which are never kept, are not emitted here). The emulator's state
+        does not change: ``participant.autodisconnection`` does not make the
+        participant leave; call :meth:`disconnect_participant` for that.
+
+        Refused with :class:`EmulatorConfigError`: an unknown name, a participant
+        event without ``participant_id`` or a contact event with one, and events
+        with a call of their own (typing and receipts: :meth:`send_event`;
+        ``participant.joined``: :meth:`add_participant`; ``participant.left``:
+        :meth:`disconnect_participant`; ``chat.ended``: :meth:`end_contact`;
+        ``authentication.initiated``: :meth:`start_authentication`). An ended
+        contact or a participant who left is :class:`EmulatorOperationError`
+        (AccessDeniedException).
+
+        Examples
+        --------
+        >>> with Emulator() as emu:
+        ...     chat = emu.start_chat()
+        ...     _ = emu.emit_event(chat["ContactId"], "participant.idle",
+        ...                        participant_id=chat["ParticipantId"])
+        ...     emu.transcript(chat["ContactId"])[-1]["ContentType"]
+        'application/vnd.amazonaws.connect.event.participant.idle'
+        """
+        return str(
+            self._call(
+                "emit_event", contact_id, event, participant_id=participant_id, content=content
+            )
+        )
+
+    def stream_bot_message(
+        self,
+        contact_id: str,
+        chunks: Sequence[str],
+        *,
+        participant_id: Optional[str] = None,
+        display_name: str = "BOT",
+    ) -> str:
+        """Push a bot message in streaming chunks; return its Id.
+
+        Each chunk goes to the contact's sockets as a ``text/plain`` MESSAGE item
+        with the same ``Id``, ``MessageMetadata{"ChunkNumber": n,
+        "MessageCompleted": ...}`` (numbered from 1, only the last completed) and
+        ``ParticipantRole`` SYSTEM with ``display_name`` (no ParticipantId), or the
+        identity of ``participant_id``, which must be a CUSTOM_BOT participant.
+        The transcript keeps ONE MESSAGE item with that ``Id`` and the joined
+        content, without chunk metadata. That is an inference: the service
+        documents the chunks on the socket, not what GetTranscript returns for them.
+
+        Refused with :class:`EmulatorConfigError`: no chunks, a chunk that is not a
+        non-empty string (a bare string is not a list of chunks), joined content
+        longer than the ``text/plain`` limit of ``config.message_content_limits``
+        (1024 characters, as SendMessage), a participant who is not a CUSTOM_BOT.
+
+        Examples
+        --------
+        >>> with Emulator() as emu:
+        ...     chat = emu.start_chat()
+        ...     message_id = emu.stream_bot_message(chat["ContactId"], ["Hel", "lo"])
+        ...     kept = emu.transcript(chat["ContactId"])[-1]
+        ...     (kept["Id"] == message_id, kept["Content"], kept["ParticipantRole"])
+        (True, 'Hello', 'SYSTEM')
+        """
+        if isinstance(chunks, str):
+            raise EmulatorConfigError("chunks must be a list of strings, not one string")
+        return str(
+            self._call(
+                "stream_bot_message",
+                contact_id,
+                list(chunks),
+                participant_id=participant_id,
+                display_name=display_name,
+            )
+        )
 
     def disconnect_participant(self, contact_id: str, participant_id: str) -> None:
         """Make a participant leave, like their DisconnectParticipant call."""

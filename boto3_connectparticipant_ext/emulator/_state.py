@@ -16,7 +16,10 @@ Behaviour chosen where the service documentation is silent:
   apart), so a time-based StartPosition names one item;
 * typing events are pushed but not kept; receipts are pushed as
   ``MESSAGEMETADATA`` items and kept as ``MessageMetadata.Receipts`` on the
-  message they acknowledge.
+  message they acknowledge;
+* service events written through the control API (idle, transfer...) are
+  pushed and kept; a streamed bot message is pushed as chunks and kept as one
+  whole message (see :meth:`ChatState.stream_bot_message`).
 
 Examples
 --------
@@ -49,7 +52,10 @@ from boto3_connectparticipant_ext.emulator._service_errors import (
     conflict,
     validation,
 )
+from boto3_connectparticipant_ext.emulator._service_events import resolve_event
 from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
+from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
+from boto3_connectparticipant_ext.service_limits import MESSAGE_CONTENT_LIMITS
 
 EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
 TYPING = EVENT_PREFIX + "typing"
@@ -464,6 +470,112 @@ class ChatState:
             item["Content"] = content
         return self._append(contact, item)
 
+    def emit_event(
+        self,
+        contact: Contact,
+        event: str,
+        *,
+        participant: Optional[Participant] = None,
+        content: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """Write an event the service itself produces (idle, transfer, rehydrated...).
+
+        ``event`` is a short name (``"participant.idle"``) or the full content type;
+        see ``_service_events`` for the accepted names and the refused ones. A
+        participant event needs ``participant`` and carries its ParticipantId,
+        DisplayName and ParticipantRole; a contact event takes none. Every accepted
+        event is pushed and kept in the transcript (the service keeps participant and
+        transfer events; only typing and receipts are never kept), which is also what
+        the chat session assumes when it resumes a transcript after one. Nothing
+        else changes: ``participant.autodisconnection`` does not make the
+        participant leave (``disconnect`` does).
+        """
+        content_type, participant_scoped = resolve_event(event)
+        if content is not None and not isinstance(content, str):
+            raise EmulatorConfigError("content must be a string or None")
+        if not contact.active:
+            raise access_denied("The contact has ended")
+        if participant_scoped:
+            if participant is None:
+                raise EmulatorConfigError(f"{event} is a participant event: give participant_id")
+            if participant.contact is not contact:
+                raise EmulatorConfigError("the participant is not one of this contact's")
+            self.require_can_write(participant)
+            item = self._participant_item(participant, "EVENT", content_type)
+        else:
+            if participant is not None:
+                raise EmulatorConfigError(
+                    f"{event} is an event of the contact: it takes no participant_id"
+                )
+            item = self._contact_item(content_type)(contact)
+        if content is not None:
+            item["Content"] = content
+        return self._append(contact, item)
+
+    def stream_bot_message(
+        self,
+        contact: Contact,
+        chunks: list[str],
+        *,
+        participant: Optional[Participant] = None,
+        display_name: str = "BOT",
+    ) -> dict[str, Any]:
+        """Push a bot message in chunks; keep it whole in the transcript.
+
+        Every chunk is a ``text/plain`` MESSAGE item with the same ``Id`` and
+        ``MessageMetadata{"ChunkNumber": n, "MessageCompleted": n == last}``
+        (numbered from 1), ``ParticipantRole`` SYSTEM with ``display_name`` and no
+        ParticipantId, or the given CUSTOM_BOT participant's identity. The chunks
+        are pushed only; the transcript keeps ONE MESSAGE item with that ``Id``, the
+        joined content, the last chunk's time and no chunk metadata (an inference:
+        the service documents the chunks on the socket, not what GetTranscript
+        returns). The joined content must fit the ``text/plain`` limit of
+        ``message_content_limits`` (SendMessage's, 1024 characters by default).
+        """
+        if isinstance(chunks, str) or not isinstance(chunks, list) or not chunks:
+            raise EmulatorConfigError("chunks must be a non-empty list of strings")
+        if not all(isinstance(chunk, str) and chunk for chunk in chunks):
+            raise EmulatorConfigError("every chunk must be a non-empty string")
+        limit = self.config.message_content_limits.get(
+            "text/plain", MESSAGE_CONTENT_LIMITS["text/plain"]
+        )
+        joined = "".join(chunks)
+        if len(joined) > limit:
+            raise EmulatorConfigError(
+                f"the chunks hold {len(joined)} characters; a message holds at most {limit}"
+            )
+        if not isinstance(display_name, str) or not display_name:
+            raise EmulatorConfigError("display_name must be a non-empty string")
+        if not contact.active:
+            raise access_denied("The contact has ended")
+        if participant is not None:
+            if participant.contact is not contact:
+                raise EmulatorConfigError("the participant is not one of this contact's")
+            if participant.role != "CUSTOM_BOT":
+                raise EmulatorConfigError(
+                    f"only a CUSTOM_BOT participant streams messages, not {participant.role}"
+                )
+            self.require_can_write(participant)
+        message_id = new_id()
+        last: dict[str, Any] = {}
+        for number, chunk in enumerate(chunks, start=1):
+            if participant is not None:
+                last = self._participant_item(participant, "MESSAGE", "text/plain")
+            else:
+                last = self._contact_item("text/plain")(contact)
+                last.update(Type="MESSAGE", DisplayName=display_name, ParticipantRole="SYSTEM")
+            last["Id"] = message_id
+            last["Content"] = chunk
+            last["MessageMetadata"] = {
+                "ChunkNumber": number,
+                "MessageCompleted": number == len(chunks),
+            }
+            self._notify(contact, last)
+        kept = {key: value for key, value in last.items() if key != "MessageMetadata"}
+        kept["Content"] = joined
+        self._keep(contact, kept)
+        return kept
+
     def start_authentication(self, contact: Contact) -> str:
         """Open an authentication session the way the Authenticate Customer block does."""
         session_id = new_id()
@@ -558,13 +670,17 @@ class ChatState:
         self, contact: Contact, item: dict[str, Any] | Callable[[Contact], dict[str, Any]]
     ) -> dict[str, Any]:
         data = item(contact) if callable(item) else item
+        self._keep(contact, data)
+        self._notify(contact, data)
+        return data
+
+    def _keep(self, contact: Contact, data: dict[str, Any]) -> None:
+        """Write ``data`` to the transcript without pushing it."""
         seq = len(contact.items)
         # The kept time is the one the item shows, so AbsoluteTime positions match exactly.
         moment = parse_iso_timestamp(data["AbsoluteTime"])
         contact.items.append(TranscriptItem(seq, moment, data))
         contact.item_index[data["Id"]] = seq
-        self._notify(contact, data)
-        return data
 
     def _notify(self, contact: Contact, item: dict[str, Any]) -> None:
         for listener in list(self.item_listeners):
