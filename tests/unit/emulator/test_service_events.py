@@ -41,16 +41,55 @@ def customer_of(contact: Contact) -> Participant:
     return customer
 
 
+# Every event content type of shared/design/service-facts.md (plus the retired acknowledgement).
+DOCUMENTED_EVENTS = {
+    "typing",
+    "message.delivered",
+    "message.read",
+    "message.metadata",
+    "participant.joined",
+    "participant.left",
+    "participant.idle",
+    "participant.returned",
+    "participant.invited",
+    "participant.autodisconnection",
+    "participant.displayname.updated",
+    "transfer.succeeded",
+    "transfer.failed",
+    "chat.ended",
+    "chat.rehydrated",
+    "authentication.initiated",
+    "authentication.succeeded",
+    "authentication.failed",
+    "authentication.timeout",
+    "authentication.expired",
+    "authentication.cancelled",
+    "workflow.cancelled",
+    "connection.acknowledged",
+}
+
+
 def test_the_catalogue_is_the_service_side_events() -> None:
-    assert PARTICIPANT_EVENTS == {
+    expected_participant_events = {
         "participant.idle",
         "participant.returned",
         "participant.invited",
         "participant.autodisconnection",
         "participant.displayname.updated",
     }
+    assert expected_participant_events == PARTICIPANT_EVENTS
     assert {"transfer.succeeded", "transfer.failed", "chat.rehydrated"} <= CONTACT_EVENTS
     assert not PARTICIPANT_EVENTS & CONTACT_EVENTS
+    assert PARTICIPANT_EVENTS | CONTACT_EVENTS <= DOCUMENTED_EVENTS
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTED_EVENTS))
+def test_every_documented_event_is_either_emittable_or_refused_with_a_pointer(name: str) -> None:
+    if name in PARTICIPANT_EVENTS | CONTACT_EVENTS:
+        assert resolve_event(name) == (EVENT_PREFIX + name, name in PARTICIPANT_EVENTS)
+    else:
+        with pytest.raises(EmulatorConfigError, match="cannot be emitted: use"):
+            resolve_event(EVENT_PREFIX + name)
 
 
 @pytest.mark.parametrize("name", sorted(PARTICIPANT_EVENTS))
@@ -235,7 +274,9 @@ def test_bad_chunks_are_refused(
     assert (len(contact.items), len(pushed)) == (kept, sent)
 
 
-def test_the_limit_is_the_text_plain_limit_of_the_config(state: ChatState, contact: Contact) -> None:
+def test_the_limit_is_the_text_plain_limit_of_the_config(
+    state: ChatState, contact: Contact
+) -> None:
     assert state.stream_bot_message(contact, ["x" * 1000, "y" * 24])["Content"].endswith("y")
     state.config.update(message_content_limits={"text/plain": 4})
     with pytest.raises(EmulatorConfigError, match="at most 4"):
