@@ -30,8 +30,8 @@ from boto3_connectparticipant_ext.emulator._service_errors import (
     quota_exceeded,
     validation,
 )
+from boto3_connectparticipant_ext.emulator._service_events import EVENT_PREFIX
 from boto3_connectparticipant_ext.emulator._state import (
-    EVENT_PREFIX,
     Attachment,
     ChatState,
     ConnectionGrant,

@@ -52,12 +52,11 @@ from boto3_connectparticipant_ext.emulator._service_errors import (
     conflict,
     validation,
 )
-from boto3_connectparticipant_ext.emulator._service_events import resolve_event
+from boto3_connectparticipant_ext.emulator._service_events import EVENT_PREFIX, resolve_event
 from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
 from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
 from boto3_connectparticipant_ext.service_limits import MESSAGE_CONTENT_LIMITS
 
-EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
 TYPING = EVENT_PREFIX + "typing"
 DELIVERED = EVENT_PREFIX + "message.delivered"
 READ = EVENT_PREFIX + "message.read"
