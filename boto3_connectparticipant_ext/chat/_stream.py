@@ -405,12 +405,7 @@ class ChatStream:
                     except ChatGone:
                         await self.end_offline()
                         return
-                    except (ChatConnectionError, OSError, asyncio.TimeoutError) as error:
-                        refresh_retry_at = self._clock() + self._backoff.next_delay()
-                        logger.info(
-                            "chat socket refresh failed, will retry: %s", describe_error(error)
-                        )
-                    except Exception as error:  # botocore errors from CreateParticipantConnection
+                    except Exception as error:  # socket, timeout or CreateParticipantConnection
                         refresh_retry_at = self._clock() + self._backoff.next_delay()
                         logger.info(
                             "chat socket refresh failed, will retry: %s", describe_error(error)
