@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional, Union
 
 from ..auth import require_connectparticipant
-from ..service_limits import MAX_MESSAGE_CONTENT_LENGTH, MESSAGE_CONTENT_LIMITS
+from ..service_limits import message_content_problem
 from .config import ChatConfig
 from .errors import ChatArgumentError, ChatConfigError
 from .events import ChatEvent, event_kinds
@@ -111,11 +111,11 @@ def check_message(content: Any, content_type: Any) -> None:
         raise ChatConfigError("content_type must be a non-empty string of at most 100 characters")
     if not isinstance(content, str):
         raise ChatConfigError(f"content must be a string, got {_got(content)}")
-    limit = MESSAGE_CONTENT_LIMITS.get(content_type, MAX_MESSAGE_CONTENT_LENGTH)
-    if not 1 <= len(content) <= limit:
-        raise ChatConfigError(
-            f"content for {content_type} must be 1 to {limit} characters long, got {len(content)}"
-        )
+    if not content:
+        raise ChatConfigError("content must not be empty")
+    problem = message_content_problem(content_type, content)
+    if problem is not None:
+        raise ChatConfigError(problem)
 
 
 def check_timeout(timeout: Any) -> None:

@@ -55,7 +55,7 @@ from boto3_connectparticipant_ext.emulator._service_errors import (
 from boto3_connectparticipant_ext.emulator._service_events import EVENT_PREFIX, resolve_event
 from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
 from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
-from boto3_connectparticipant_ext.service_limits import MESSAGE_CONTENT_LIMITS
+from boto3_connectparticipant_ext.service_limits import MAX_MESSAGE_CONTENT_BYTES
 
 TYPING = EVENT_PREFIX + "typing"
 DELIVERED = EVENT_PREFIX + "message.delivered"
@@ -397,9 +397,11 @@ class ChatState:
         limits = self.config.message_content_limits
         if content_type not in limits:
             raise validation(f"Unsupported content type: {content_type}")
-        if not 1 <= len(content) <= limits[content_type]:
+        size = len(content.encode("utf-8", "surrogatepass"))
+        if not 1 <= size <= limits[content_type]:
             raise validation(
-                f"Content for {content_type} must be 1 to {limits[content_type]} characters long"
+                f"Content for {content_type} must be 1 to {limits[content_type]} bytes "
+                f"in UTF-8, got {size}"
             )
         item = self._participant_item(participant, "MESSAGE", content_type)
         item["Content"] = content
@@ -529,15 +531,13 @@ class ChatState:
         joined content, the last chunk's time and no chunk metadata (an inference:
         the service documents the chunks on the socket, not what GetTranscript
         returns). The joined content must fit the ``text/plain`` limit of
-        ``message_content_limits`` (SendMessage's, 1024 characters by default).
+        ``message_content_limits`` (SendMessage's, 16,384 bytes by default).
         """
         if isinstance(chunks, str) or not isinstance(chunks, list) or not chunks:
             raise EmulatorConfigError("chunks must be a non-empty list of strings")
         if not all(isinstance(chunk, str) and chunk for chunk in chunks):
             raise EmulatorConfigError("every chunk must be a non-empty string")
-        limit = self.config.message_content_limits.get(
-            "text/plain", MESSAGE_CONTENT_LIMITS["text/plain"]
-        )
+        limit = self.config.message_content_limits.get("text/plain", MAX_MESSAGE_CONTENT_BYTES)
         joined = "".join(chunks)
         if len(joined) > limit:
             raise EmulatorConfigError(

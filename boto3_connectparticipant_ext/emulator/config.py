@@ -24,7 +24,8 @@ from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
 from boto3_connectparticipant_ext.service_limits import (
     DEFAULT_ATTACHMENT_EXTENSIONS,
     DEFAULT_ATTACHMENT_MAX_BYTES,
-    MESSAGE_CONTENT_LIMITS,
+    MAX_MESSAGE_CONTENT_BYTES,
+    SEND_MESSAGE_CONTENT_TYPES,
 )
 
 ScanRule = Callable[[str, int], str]
@@ -79,7 +80,7 @@ class EmulatorConfig:
     max_request_bytes: int = 1024 * 1024
     """Largest API request body; larger gets 413 like API Gateway."""
     message_content_limits: dict[str, int] = dataclasses.field(
-        default_factory=lambda: dict(MESSAGE_CONTENT_LIMITS)
+        default_factory=lambda: dict.fromkeys(SEND_MESSAGE_CONTENT_TYPES, MAX_MESSAGE_CONTENT_BYTES)
     )
     """Allowed SendMessage content types and their longest ``Content``."""
     region: str = "us-east-1"

@@ -119,7 +119,12 @@ def test_bad_arguments_fail_before_any_request(chat: Chat) -> None:
     assert chat.operations("CreateParticipantConnection") == []
     with session_for(chat) as session:
         before = len(chat.emulator.requests)
-        for content, content_type in [("", "text/plain"), ("x" * 1025, "text/plain"), ("x", "")]:
+        for content, content_type in [
+            ("", "text/plain"),
+            ("x" * 16385, "text/plain"),
+            ("x", "text/html"),
+            ("x", ""),
+        ]:
             with pytest.raises(ChatConfigError):
                 session.send_message(content, content_type=content_type)
         with pytest.raises(ChatConfigError):

@@ -177,8 +177,9 @@ def test_send_message_retry_with_same_client_token_is_not_duplicated(
     ("content_type", "content", "fragment"),
     [
         ("text/html", "<b>x</b>", "Unsupported content type"),
-        ("text/plain", "x" * 1025, "1 to 1024"),
-        ("application/json", "x" * 12001, "1 to 12000"),
+        ("text/plain", "\u00e9" * 8193, "1 to 16384 bytes"),
+        ("application/json", "\u20ac" * 5462, "1 to 16384 bytes"),
+        ("application/vnd.amazonaws.connect.message.interactive", "{}", "Unsupported content type"),
     ],
 )
 def test_send_message_rejects_bad_content(

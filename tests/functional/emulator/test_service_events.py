@@ -148,7 +148,7 @@ def test_service_events_and_bot_messages_over_http(emulator: Emulator, chat: Cha
         ("bot-messages", {"chunks": "text"}, 400, "chunks must be a list"),
         ("bot-messages", {"chunks": []}, 400, "non-empty list"),
         ("bot-messages", {"chunks": ["a", 1]}, 400, "non-empty string"),
-        ("bot-messages", {"chunks": ["x" * 1025]}, 400, "at most 1024"),
+        ("bot-messages", {"chunks": ["x" * 16385]}, 400, "at most 16384"),
     ],
 )
 def test_bad_requests_over_http(

@@ -262,7 +262,7 @@ def test_a_custom_bot_participant_streams_as_itself(
         (("a", "b"), "non-empty list"),
         (["a", ""], "non-empty string"),
         (["a", 7], "non-empty string"),
-        (["x" * 1000, "y" * 25], "at most 1024"),
+        (["x" * 16000, "y" * 385], "at most 16384"),
     ],
 )
 def test_bad_chunks_are_refused(
