@@ -215,7 +215,8 @@ class Emulator:
 
         ``event`` is the short name (``"participant.idle"``, ``"transfer.succeeded"``)
         or the full content type. Participant events (``participant.idle``,
-        ``.returned``, ``.invited``, ``.autodisconnection``, ``.displayname.updated``)
+        ``.returned``, ``.active``, ``.inactive``, ``.invited``, ``.autodisconnection``,
+        ``.displayname.updated``)
         need ``participant_id`` and carry that participant's ParticipantId,
         DisplayName and ParticipantRole; contact events (``transfer.succeeded``,
         ``transfer.failed``, ``chat.rehydrated``, ``workflow.cancelled``,
@@ -262,19 +263,21 @@ class Emulator:
     ) -> str:
         """Push a bot message in streaming chunks; return its Id.
 
-        Each chunk goes to the contact's sockets as a ``text/plain`` MESSAGE item
-        with the same ``Id``, ``MessageMetadata{"ChunkNumber": n,
-        "MessageCompleted": ...}`` (numbered from 1, only the last completed) and
-        ``ParticipantRole`` SYSTEM with ``display_name`` (no ParticipantId), or the
-        identity of ``participant_id``, which must be a CUSTOM_BOT participant.
-        The transcript keeps ONE MESSAGE item with that ``Id`` and the joined
-        content, without chunk metadata. That is an inference: the service
-        documents the chunks on the socket, not what GetTranscript returns for them.
+        ``chunks`` are the message's successive pieces. Each goes to the contact's
+        sockets as a ``text/plain`` MESSAGE item with the same ``Id``,
+        ``MessageMetadata{"ChunkNumber": n, "MessageCompleted": ...}`` (numbered
+        from 1, only the last completed) and ``ParticipantRole`` SYSTEM with
+        ``display_name`` (no ParticipantId), or the identity of ``participant_id``,
+        which must be a CUSTOM_BOT participant. Earlier items carry their piece; the
+        completed one carries the whole message, which AWS's browser client shows in
+        place of the pieces. The transcript keeps ONE MESSAGE item with that ``Id``
+        and the whole content, without chunk metadata. That is an inference: the
+        service documents the chunks on the socket, not what GetTranscript returns.
 
         Refused with :class:`EmulatorConfigError`: no chunks, a chunk that is not a
-        non-empty string (a bare string is not a list of chunks), joined content
+        non-empty string (a bare string is not a list of chunks), a whole message
         longer than the ``text/plain`` limit of ``config.message_content_limits``
-        (1024 characters, as SendMessage), a participant who is not a CUSTOM_BOT.
+        (16,384 UTF-8 bytes, as SendMessage), a participant who is not a CUSTOM_BOT.
 
         Examples
         --------

@@ -6,6 +6,14 @@ takes the ParticipantToken, every other operation the ConnectionToken; anything
 else is AccessDenied. After the participant left or the contact ended, writing
 operations are AccessDenied while GetTranscript and GetAttachment still work.
 
+SendMessage answers ``MessageMetadata{MessageProcessingStatus}`` (the model's
+``MessageProcessingMetadata``, botocore >= 1.41.6) only when
+``EmulatorConfig.message_processing_status`` is set. The API reference lists the
+values (PROCESSING, FAILED, REJECTED) but not when the service sends them; the
+field belongs to chat message processing (a processor configured on the
+instance), so a plain instance is taken to have no processor and to leave the
+field out. An older botocore ignores the field.
+
 Examples
 --------
 >>> sorted(HANDLERS)[:3]
@@ -89,6 +97,9 @@ def send_message(ctx: ParticipantContext, params: dict[str, Any]) -> dict[str, A
 
     def act() -> dict[str, Any]:
         answer = ctx.state.post_message(participant, params["ContentType"], params["Content"])
+        status = ctx.state.config.message_processing_status
+        if status is not None:
+            answer["MessageMetadata"] = {"MessageProcessingStatus": status}
         return answer
 
     return dict(
@@ -138,6 +149,7 @@ def get_transcript(ctx: ParticipantContext, params: dict[str, Any]) -> dict[str,
         contact_id=contact.contact_id,
         secret=ctx.token_secret,
         params=params,
+        unknown_id_is_error=ctx.state.config.unknown_start_id_is_error,
     )
     result: dict[str, Any] = {
         "InitialContactId": contact.initial_contact_id,

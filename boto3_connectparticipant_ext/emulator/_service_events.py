@@ -4,19 +4,26 @@
 or its full content type. Events come in two scopes:
 
 * participant events (``participant.idle``, ``participant.returned``,
-  ``participant.invited``, ``participant.autodisconnection``,
-  ``participant.displayname.updated``) name a participant and carry its
-  ParticipantId, DisplayName and ParticipantRole;
+  ``participant.active``, ``participant.inactive``, ``participant.invited``,
+  ``participant.autodisconnection``, ``participant.displayname.updated``) name a
+  participant and carry its ParticipantId, DisplayName and ParticipantRole;
 * contact events (``transfer.succeeded``, ``transfer.failed``,
   ``chat.rehydrated``, ``workflow.cancelled``, ``authentication.succeeded``,
   ``authentication.failed``, ``authentication.timeout``,
   ``authentication.expired``) name no participant.
 
+``participant.active`` and ``participant.inactive`` are content types of AWS's
+browser client (amazon-connect-chatjs ``CONTENT_TYPE.participantActive`` and
+``participantInactive``); no public source shows such an item, so their shape is
+an inference: the shape of every other ``participant.*`` event (the participant's
+ParticipantId, DisplayName and ParticipantRole, no Content unless given).
+
 Events that have a call of their own are refused, so the emulator's state
 stays consistent: what a participant sends with SendEvent (typing, receipts,
-``connection.acknowledged``) and what changes the chat (``participant.joined``,
-``participant.left``, ``chat.ended``, ``authentication.initiated``,
-``authentication.cancelled``, and ``message.metadata``, which receipts produce).
+and the retired ``connection.acknowledged``) and what changes the chat
+(``participant.joined``, ``participant.left``, ``chat.ended``,
+``authentication.initiated``, ``authentication.cancelled``, and
+``message.metadata``, which receipts produce).
 
 Examples
 --------
@@ -36,6 +43,8 @@ PARTICIPANT_EVENTS = frozenset(
     {
         "participant.idle",
         "participant.returned",
+        "participant.active",
+        "participant.inactive",
         "participant.invited",
         "participant.autodisconnection",
         "participant.displayname.updated",

@@ -18,8 +18,11 @@ Behaviour chosen where the service documentation is silent:
   ``MESSAGEMETADATA`` items and kept as ``MessageMetadata.Receipts`` on the
   message they acknowledge;
 * service events written through the control API (idle, transfer...) are
-  pushed and kept; a streamed bot message is pushed as chunks and kept as one
-  whole message (see :meth:`ChatState.stream_bot_message`).
+  pushed and kept; a streamed bot message is pushed as chunks, the completed one
+  carrying the whole message, and kept as one whole message (see
+  :meth:`ChatState.stream_bot_message`);
+* an attachment scanned after ``scan_delay`` is pushed again, with its verdict,
+  when the scan ends (see :meth:`ChatState.add_attachment_item`).
 
 Examples
 --------
@@ -64,7 +67,8 @@ JOINED = EVENT_PREFIX + "participant.joined"
 LEFT = EVENT_PREFIX + "participant.left"
 CHAT_ENDED = EVENT_PREFIX + "chat.ended"
 CONNECTION_ACKNOWLEDGED = EVENT_PREFIX + "connection.acknowledged"
-SENDABLE_EVENTS = frozenset({TYPING, DELIVERED, READ, CONNECTION_ACKNOWLEDGED})
+SENDABLE_EVENTS = frozenset({TYPING, DELIVERED, READ})
+"""What SendEvent accepts; ``connection.acknowledged`` only with the config's opt-in."""
 
 _LOG = logging.getLogger("boto3_connectparticipant_ext.emulator")
 
@@ -411,11 +415,24 @@ class ChatState:
     def post_event(
         self, participant: Participant, content_type: str, content: Optional[str]
     ) -> dict[str, Any]:
+        """SendEvent: typing (pushed, not kept) or a receipt.
+
+        ``connection.acknowledged`` was retired by the service on 2024-12-31 (the API
+        reference: use ``ConnectParticipant`` on CreateParticipantConnection); it is a
+        ValidationException unless ``config.accept_connection_acknowledged`` is set,
+        which brings back the old answer (the participant is marked connected).
+        """
         self.require_can_write(participant)
-        if content_type not in SENDABLE_EVENTS:
+        retired = content_type == CONNECTION_ACKNOWLEDGED
+        if retired and not self.config.accept_connection_acknowledged:
+            raise validation(
+                f"{content_type} is no longer supported: connect the participant with "
+                "ConnectParticipant=true on CreateParticipantConnection"
+            )
+        if content_type not in SENDABLE_EVENTS and not retired:
             raise validation(f"Unsupported event content type: {content_type}")
         contact = participant.contact
-        if content_type == CONNECTION_ACKNOWLEDGED:
+        if retired:
             participant.connected = True
             item = self._participant_item(participant, "EVENT", content_type)
             return {"Id": item["Id"], "AbsoluteTime": item["AbsoluteTime"]}
@@ -523,15 +540,23 @@ class ChatState:
     ) -> dict[str, Any]:
         """Push a bot message in chunks; keep it whole in the transcript.
 
-        Every chunk is a ``text/plain`` MESSAGE item with the same ``Id`` and
-        ``MessageMetadata{"ChunkNumber": n, "MessageCompleted": n == last}``
+        ``chunks`` are the message's successive pieces (deltas): their concatenation
+        is the message. Every pushed item is a ``text/plain`` MESSAGE with the same
+        ``Id`` and ``MessageMetadata{"ChunkNumber": n, "MessageCompleted": n == last}``
         (numbered from 1), ``ParticipantRole`` SYSTEM with ``display_name`` and no
-        ParticipantId, or the given CUSTOM_BOT participant's identity. The chunks
-        are pushed only; the transcript keeps ONE MESSAGE item with that ``Id``, the
-        joined content, the last chunk's time and no chunk metadata (an inference:
-        the service documents the chunks on the socket, not what GetTranscript
-        returns). The joined content must fit the ``text/plain`` limit of
-        ``message_content_limits`` (SendMessage's, 16,384 bytes by default).
+        ParticipantId, or the given CUSTOM_BOT participant's identity. Items before
+        the last carry their own piece; the last, completed one carries the WHOLE
+        message, as the service sends it to AWS's browser client: amazon-connect-chatjs
+        5 (``PartialMessageUtil`` and its tests) appends the partial pieces to show
+        progress and replaces them all with the completed item's content. So with
+        ``["Hel", "lo"]`` the socket gets ``"Hel"`` then ``"Hello"``.
+
+        The transcript keeps ONE MESSAGE item with that ``Id``, the whole content,
+        the last chunk's time and no chunk metadata (an inference: the service
+        documents the chunks on the socket, not what GetTranscript returns). The
+        whole content must fit the ``text/plain`` limit of ``message_content_limits``
+        (SendMessage's, 16,384 bytes by default), counted in UTF-8 bytes like every
+        message content of ``service_limits``.
         """
         if isinstance(chunks, str) or not isinstance(chunks, list) or not chunks:
             raise EmulatorConfigError("chunks must be a non-empty list of strings")
@@ -539,9 +564,10 @@ class ChatState:
             raise EmulatorConfigError("every chunk must be a non-empty string")
         limit = self.config.message_content_limits.get("text/plain", MAX_MESSAGE_CONTENT_BYTES)
         joined = "".join(chunks)
-        if len(joined) > limit:
+        size = len(joined.encode("utf-8", "surrogatepass"))
+        if size > limit:
             raise EmulatorConfigError(
-                f"the chunks hold {len(joined)} characters; a message holds at most {limit}"
+                f"the chunks hold {size} bytes in UTF-8; a message holds at most {limit}"
             )
         if not isinstance(display_name, str) or not display_name:
             raise EmulatorConfigError("display_name must be a non-empty string")
@@ -563,15 +589,12 @@ class ChatState:
             else:
                 last = self._contact_item("text/plain")(contact)
                 last.update(Type="MESSAGE", DisplayName=display_name, ParticipantRole="SYSTEM")
+            completed = number == len(chunks)
             last["Id"] = message_id
-            last["Content"] = chunk
-            last["MessageMetadata"] = {
-                "ChunkNumber": number,
-                "MessageCompleted": number == len(chunks),
-            }
+            last["Content"] = joined if completed else chunk
+            last["MessageMetadata"] = {"ChunkNumber": number, "MessageCompleted": completed}
             self._notify(contact, last)
         kept = {key: value for key, value in last.items() if key != "MessageMetadata"}
-        kept["Content"] = joined
         self._keep(contact, kept)
         return kept
 
@@ -593,7 +616,16 @@ class ChatState:
     # -- attachments -----------------------------------------------------------
 
     def add_attachment_item(self, attachment: Attachment) -> None:
-        """Write the ATTACHMENT item once the upload is complete; schedule its scan."""
+        """Write the ATTACHMENT item once the upload is complete; schedule its scan.
+
+        With ``config.scan_delay`` the item is pushed and kept ``IN_PROGRESS``; when
+        the scan ends the kept item takes the verdict and is pushed again, the same
+        item (same ``Id``, ``AbsoluteTime`` and attachment id) with ``Status``
+        APPROVED or REJECTED, as chatjs' docs/attachment-scanner-feature.md shows the
+        result arriving on the socket. That it is the same item rather than one with
+        a new ``Id`` is an inference (the transcript holds one item per attachment).
+        Without a delay the item is written once, already scanned.
+        """
         participant = attachment.participant
         item = self._participant_item(participant, "ATTACHMENT", attachment.content_type)
         item["Attachments"] = [
@@ -607,14 +639,14 @@ class ChatState:
         attachment.item_id = item["Id"]
         delay = self.config.scan_delay
         if delay <= 0 or self._schedule is None:
-            self._finish_scan(attachment, item)
+            self._finish_scan(attachment, item, push=False)
             self._append(attachment.contact, item)
             return
         attachment.status = "IN_PROGRESS"
         self._append(attachment.contact, item)
-        self._schedule(delay, lambda: self._finish_scan(attachment, item))
+        self._schedule(delay, lambda: self._finish_scan(attachment, item, push=True))
 
-    def _finish_scan(self, attachment: Attachment, item: dict[str, Any]) -> None:
+    def _finish_scan(self, attachment: Attachment, item: dict[str, Any], *, push: bool) -> None:
         try:
             verdict = self.config.scan_rule(attachment.name, attachment.size)
         except Exception as error:
@@ -624,6 +656,10 @@ class ChatState:
         status = verdict if verdict in ("APPROVED", "REJECTED") else "REJECTED"
         attachment.status = status
         item["Attachments"][0]["Status"] = status
+        if push and attachment.contact.active:
+            # A copy: what went on the wire must not change with the kept item.
+            pushed = dict(item, Attachments=[dict(entry) for entry in item["Attachments"]])
+            self._notify(attachment.contact, pushed)
 
     # -- items -------------------------------------------------------------------
 

@@ -15,8 +15,13 @@ the published chat clients rely on):
   deduplicate by ``Id``, which the published chat clients do). ``AbsoluteTime``
   starts at the first item at or after that time (FORWARD) or the last item at
   or before it (BACKWARD). ``MostRecent: n`` starts at the n-th item counted back
-  from the newest (0 is the newest). An unknown ``Id`` is a ValidationException;
-  a StartPosition naming more than one of the three is a ValidationException.
+  from the newest (0 is the newest). A StartPosition naming more than one of the
+  three is a ValidationException.
+* An unknown ``Id`` gives an empty page (no items, no ``NextToken``), not an
+  error. That is inferred: both AWS mobile chat SDKs handle it as an empty
+  transcript and the API reference lists no error for it.
+  ``unknown_id_is_error=True`` (``EmulatorConfig.unknown_start_id_is_error``)
+  makes it a ValidationException, the emulator's earlier answer.
 * ``NextToken`` is opaque (base64 of a signed cursor), bound to the contact; it
   is returned only while more items exist in the scan direction *now*; a
   FORWARD scan that reached the newest item ends without one.
@@ -72,6 +77,7 @@ def transcript_page(
     contact_id: str,
     secret: bytes,
     params: dict[str, Any],
+    unknown_id_is_error: bool = False,
 ) -> Page:
     """One GetTranscript page over ``entries`` (oldest first) for validated ``params``.
 
@@ -85,7 +91,7 @@ def transcript_page(
     if token:
         start, direction = _read_token(token, contact_id=contact_id, secret=secret)
     else:
-        start, direction = _start(entries, index_of, params)
+        start, direction = _start(entries, index_of, params, unknown_id_is_error)
     if limit == 0 or start is None:
         return Page([], None)
     step = 1 if direction == "FORWARD" else -1
@@ -106,6 +112,7 @@ def _start(
     entries: Sequence[Entry],
     index_of: Callable[[str], Optional[int]],
     params: dict[str, Any],
+    unknown_id_is_error: bool,
 ) -> tuple[Optional[int], str]:
     start_position = {
         key: value
@@ -125,7 +132,7 @@ def _start(
     if "Id" in start_position:
         wanted = str(start_position["Id"])
         found = index_of(wanted)
-        if found is None:
+        if found is None and unknown_id_is_error:
             raise validation(f"No transcript item has the Id given in StartPosition: {wanted}")
         return found, direction
     if "AbsoluteTime" in start_position:

@@ -89,6 +89,16 @@ class EmulatorConfig:
     contact_flow_id: str = "ffffffff-1111-4222-8333-444444444444"
     max_recorded_requests: int = 100_000
     max_recorded_frames: int = 100_000
+    accept_connection_acknowledged: bool = False
+    """Accept SendEvent's retired ``connection.acknowledged`` (the service refuses it
+    since 2024-12-31 with a ValidationException)."""
+    unknown_start_id_is_error: bool = False
+    """GetTranscript with an unknown ``StartPosition.Id``: a ValidationException
+    instead of an empty page (the mobile SDKs expect the empty page; inferred)."""
+    message_processing_status: Optional[str] = None
+    """SendMessage's ``MessageMetadata.MessageProcessingStatus`` (PROCESSING, FAILED or
+    REJECTED), as when the instance has a message processor; ``None`` (no processor)
+    leaves ``MessageMetadata`` out of the answer."""
 
     def __post_init__(self) -> None:
         self.validate()
@@ -140,6 +150,7 @@ class EmulatorConfig:
             for key, value in limits.items()
         ):
             raise EmulatorConfigError("message_content_limits maps content types to lengths")
+        _check_item_switches(self)
 
     def update(self, **changes: Any) -> None:
         """Change several fields at once, validated together.
@@ -187,3 +198,18 @@ def _require_number(
         relation = "at least" if inclusive else "more than"
         kind = "an integer" if whole else "a number"
         raise EmulatorConfigError(f"{name} must be {kind} {relation} {minimum}, got {value!r}")
+
+
+MESSAGE_PROCESSING_STATUSES = ("PROCESSING", "FAILED", "REJECTED")
+
+
+def _check_item_switches(config: EmulatorConfig) -> None:
+    for name in ("accept_connection_acknowledged", "unknown_start_id_is_error"):
+        if not isinstance(getattr(config, name), bool):
+            raise EmulatorConfigError(f"{name} must be True or False")
+    status = config.message_processing_status
+    if status is not None and status not in MESSAGE_PROCESSING_STATUSES:
+        raise EmulatorConfigError(
+            "message_processing_status must be None or one of "
+            f"{', '.join(MESSAGE_PROCESSING_STATUSES)}, got {status!r}"
+        )

@@ -85,6 +85,8 @@ def test_streamed_chunks_on_the_socket_and_one_message_in_get_transcript(
         message_id = emulator.stream_bot_message(chat.contact_id, ["The ", "answer ", "is 42."])
         chunks = [next_item(websocket) for _ in range(3)]
     assert {chunk["Id"] for chunk in chunks} == {message_id}
+    # Pieces first; the completed chunk carries the whole message (chatjs shows it alone).
+    assert [chunk["Content"] for chunk in chunks] == ["The ", "answer ", "The answer is 42."]
     assert [chunk["MessageMetadata"] for chunk in chunks] == [
         {"ChunkNumber": 1, "MessageCompleted": False},
         {"ChunkNumber": 2, "MessageCompleted": False},

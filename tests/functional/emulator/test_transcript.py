@@ -159,7 +159,6 @@ def test_max_results_zero_gives_an_empty_final_page(
     [
         {"MaxResults": 101},
         {"NextToken": "bm90IGEgdG9rZW4="},
-        {"StartPosition": {"Id": "no-such-item"}},
         {"StartPosition": {"MostRecent": 1, "AbsoluteTime": "2024-01-01T00:00:00.000Z"}},
         {"StartPosition": {"AbsoluteTime": "yesterday"}},
     ],

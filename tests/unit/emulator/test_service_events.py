@@ -41,7 +41,8 @@ def customer_of(contact: Contact) -> Participant:
     return customer
 
 
-# Every event content type of shared/design/service-facts.md (plus the retired acknowledgement).
+# Every event content type of shared/design/service-facts.md (plus the retired acknowledgement),
+# with participant.active and participant.inactive of chatjs' constants.
 DOCUMENTED_EVENTS = {
     "typing",
     "message.delivered",
@@ -51,6 +52,8 @@ DOCUMENTED_EVENTS = {
     "participant.left",
     "participant.idle",
     "participant.returned",
+    "participant.active",
+    "participant.inactive",
     "participant.invited",
     "participant.autodisconnection",
     "participant.displayname.updated",
@@ -73,6 +76,8 @@ def test_the_catalogue_is_the_service_side_events() -> None:
     expected_participant_events = {
         "participant.idle",
         "participant.returned",
+        "participant.active",
+        "participant.inactive",
         "participant.invited",
         "participant.autodisconnection",
         "participant.displayname.updated",
@@ -212,7 +217,9 @@ def test_chunks_are_pushed_with_one_id_and_the_transcript_keeps_one_whole_messag
     before = len(pushed)
     item = state.stream_bot_message(contact, ["Hel", "lo, ", "world"])
     chunks = pushed[before:]
-    assert [chunk["Content"] for chunk in chunks] == ["Hel", "lo, ", "world"]
+    # Partial chunks carry their piece; the completed one carries the whole message (chatjs
+    # replaces the partial pieces with it).
+    assert [chunk["Content"] for chunk in chunks] == ["Hel", "lo, ", "Hello, world"]
     assert {chunk["Id"] for chunk in chunks} == {item["Id"]}
     assert [chunk["MessageMetadata"] for chunk in chunks] == [
         {"ChunkNumber": 1, "MessageCompleted": False},
@@ -263,6 +270,8 @@ def test_a_custom_bot_participant_streams_as_itself(
         (["a", ""], "non-empty string"),
         (["a", 7], "non-empty string"),
         (["x" * 16000, "y" * 385], "at most 16384"),
+        # 8,193 characters but 16,386 bytes: the limit counts UTF-8 bytes.
+        (["é" * 8000, "é" * 193], "16386 bytes in UTF-8; a message holds at most 16384"),
     ],
 )
 def test_bad_chunks_are_refused(

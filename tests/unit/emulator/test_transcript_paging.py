@@ -134,9 +134,10 @@ def test_token_is_bound_to_contact_and_signature() -> None:
         page(items, NextToken=forged)
 
 
-def test_unknown_id_and_two_positions() -> None:
-    with pytest.raises(ServiceError):
-        page(entries(2), StartPosition={"Id": "nope"})
+def test_unknown_id_is_an_empty_page_and_two_positions_an_error() -> None:
+    # The mobile SDKs expect an empty transcript for an Id the service does not know.
+    assert page(entries(2), StartPosition={"Id": "nope"}) == ([], None)
+    assert page(entries(2), StartPosition={"Id": "nope"}, ScanDirection="BACKWARD") == ([], None)
     with pytest.raises(ServiceError):
         page(entries(2), StartPosition={"Id": "item-0", "MostRecent": 1})
 
