@@ -70,7 +70,10 @@ _USE_INSTEAD = {
     "message.delivered": "send_event (a participant sends it with SendEvent)",
     "message.read": "send_event (a participant sends it with SendEvent)",
     "message.metadata": "send_event with a receipt (receipts produce it)",
-    "connection.acknowledged": "send_event (a participant sends it with SendEvent)",
+    "connection.acknowledged": (
+        "ConnectParticipant=true on CreateParticipantConnection (SendEvent's "
+        "connection.acknowledged is retired)"
+    ),
     "participant.joined": "add_participant",
     "participant.left": "disconnect_participant",
     "chat.ended": "end_contact",

@@ -336,6 +336,9 @@ def test_a_403_with_an_ended_chat_is_chat_ended(chat: Chat) -> None:
 def test_gap_fill_from_an_anchor_the_service_does_not_know(chat: Chat, with_time: bool) -> None:
     from boto3_connectparticipant_ext.chat import SessionState
 
+    # The fallback for a service that refuses the unknown anchor with a 400 (the emulator's
+    # default is now an empty page, as the mobile SDKs expect).
+    chat.emulator.config.update(unknown_start_id_is_error=True)
     with session_for(chat, websocket=False, leave_on_exit=False) as session:
         state = session.save_state()
     sent = [chat.agent_says(f"m{number}") for number in range(3)]

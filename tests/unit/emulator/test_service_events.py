@@ -148,7 +148,7 @@ def test_emitted_events_keep_transcript_times_increasing(
         (EVENT_PREFIX + "message.read", "send_event"),
         ("message.delivered", "send_event"),
         ("message.metadata", "send_event"),
-        ("connection.acknowledged", "send_event"),
+        ("connection.acknowledged", "ConnectParticipant=true on CreateParticipantConnection"),
         ("participant.joined", "add_participant"),
         ("participant.left", "disconnect_participant"),
         ("chat.ended", "end_contact"),
