@@ -11,6 +11,7 @@ import pytest
 from boto3_connectparticipant_ext.emulator import Emulator
 
 from .conftest import Chat, upload_and_complete
+from .test_control_http import control
 from .test_websocket import next_item, subscribed
 
 PREFIX = "application/vnd.amazonaws.connect.event."
@@ -137,3 +138,17 @@ def test_participant_active_and_inactive_reach_the_socket_and_the_transcript(
     )
     kept = client.get_transcript(ConnectionToken=chat.connection_token, MaxResults=1)
     assert [item["Id"] for item in kept["Transcript"]] == [event_id]
+
+
+def test_the_switches_over_the_http_control_api(emulator: Emulator) -> None:
+    status, config = control(emulator, "GET", "config")
+    assert status == 200
+    assert (config["accept_connection_acknowledged"], config["unknown_start_id_is_error"]) == (
+        False,
+        False,
+    )
+    assert config["message_processing_status"] is None
+    status, config = control(emulator, "PATCH", "config", {"message_processing_status": "REJECTED"})
+    assert status == 200 and emulator.config.message_processing_status == "REJECTED"
+    status, _ = control(emulator, "PATCH", "config", {"message_processing_status": "DONE"})
+    assert status == 400 and emulator.config.message_processing_status == "REJECTED"
