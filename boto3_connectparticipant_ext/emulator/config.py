@@ -89,6 +89,8 @@ class EmulatorConfig:
     contact_flow_id: str = "ffffffff-1111-4222-8333-444444444444"
     max_recorded_requests: int = 100_000
     max_recorded_frames: int = 100_000
+    cors: bool = True
+    """Answer browsers' CORS checks (preflights, ``Access-Control-*`` headers); ``False``: none."""
 
     def __post_init__(self) -> None:
         self.validate()
