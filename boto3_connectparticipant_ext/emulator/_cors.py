@@ -36,6 +36,8 @@ browser needs and the reason is given):
 * A request **without** ``Origin`` (boto3, curl, Node clients) gets no CORS
   header at all, as from S3: nothing changes for non-browser clients.
 * The websocket upgrade is not a CORS request (browsers send no preflight for it).
+* With ``EmulatorConfig.s3_endpoint_url`` (moto's server), presigned URLs point at
+  that server: its CORS answers are its own (a bucket CORS configuration there).
 * ``EmulatorConfig.cors = False`` turns all of this off (a service without CORS:
   a preflight then gets the ordinary answer for an ``OPTIONS`` request, API
   Gateway's 403 or S3's 405), for tests of a page that must fail.
