@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bootstrapped
 
-.PHONY: demo test unit-and-functional wheel-test matrix matrix-lock bench bench-quick lint format layer model model-check clean
+.PHONY: demo test unit-and-functional conformance-setup wheel-test matrix matrix-lock bench bench-quick lint format layer model model-check clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,30 @@ demo: $(STAMP)
 ## Everything CI runs: lint, types, the test suite, the built wheel, the compatibility matrix.
 test: lint unit-and-functional wheel-test matrix bench-quick
 
-unit-and-functional: $(STAMP)
+unit-and-functional: $(STAMP) conformance-setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+## The conformance suite's tools (tests/conformance): the npm packages pinned in
+## conformance/package-lock.json and Debian's Chromium. Missing tools fail here when CI=true;
+## elsewhere the suite skips with the reason.
+CONFORMANCE_STAMP := conformance/node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+conformance-setup:
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(CONFORMANCE_STAMP); \
+	else \
+		echo "conformance: Node.js 20+ and npm are needed for tests/conformance"; \
+		if [ "$$CI" = "true" ]; then exit 1; fi; \
+	fi
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "conformance: Chromium is missing at $(CHROMIUM) (apt-get install chromium)"; \
+		if [ "$$CI" = "true" ]; then exit 1; fi; \
+	fi
+
+$(CONFORMANCE_STAMP): conformance/package.json conformance/package-lock.json
+	cd conformance && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(CONFORMANCE_STAMP)
 
 wheel-test: $(STAMP)
 	$(BIN)/python scripts/wheel_smoke.py

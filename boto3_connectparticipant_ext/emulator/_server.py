@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
-from boto3_connectparticipant_ext.emulator import _connect_api, _participant_api
+from boto3_connectparticipant_ext.emulator import _connect_api, _cors, _participant_api
 from boto3_connectparticipant_ext.emulator._control import Controller
 from boto3_connectparticipant_ext.emulator._faults import FaultRegistry
 from boto3_connectparticipant_ext.emulator._http_api import ApiDispatcher, Reset, error_response
@@ -52,7 +52,7 @@ from boto3_connectparticipant_ext.emulator.errors import (
 if TYPE_CHECKING:
     from aiohttp import web
 
-CONTROL_PREFIX = "/_emulator/"
+CONTROL_PREFIX = _cors.CONTROL_PREFIX
 _LOG = logging.getLogger("boto3_connectparticipant_ext.emulator")
 _T = TypeVar("_T")
 _CALL_TIMEOUT = 30.0
@@ -187,6 +187,7 @@ class EmulatorServer:
 
         app = web.Application(client_max_size=self.config.max_request_bytes)
         app.router.add_route("*", "/{tail:.*}", self._handle)
+        app.on_response_prepare.append(self._on_response_prepare)
         # aiohttp 3.9 moved shutdown_timeout from the site to the runner.
         modern = _version_tuple(aiohttp_version) >= (3, 9)
         timeout = {"shutdown_timeout": _SHUTDOWN_TIMEOUT}
@@ -260,8 +261,16 @@ class EmulatorServer:
 
     # -- requests --------------------------------------------------------------------------
 
+    async def _on_response_prepare(
+        self, request: web.Request, response: web.StreamResponse
+    ) -> None:
+        if self.config.cors:
+            _cors.add_cors_headers(request, response)
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         try:
+            if self.config.cors and _cors.is_preflight(request):
+                return self._preflight(request)
             return await self._route(request)
         except asyncio.CancelledError:
             raise
@@ -284,6 +293,11 @@ class EmulatorServer:
         if raw_path.startswith(STORE_PREFIX) and self._local_store is not None:
             return await self._handle_store(request)
         return await self._handle_api(request)
+
+    def _preflight(self, request: web.Request) -> web.StreamResponse:
+        if not request.rel_url.raw_path.startswith(CONTROL_PREFIX):
+            self._record(request, _cors.PREFLIGHT_OPERATION, 0, 200)
+        return _cors.preflight_response(request)
 
     def _require_hub(self) -> WebsocketHub:
         assert self._hub is not None

@@ -99,6 +99,8 @@ class EmulatorConfig:
     """SendMessage's ``MessageMetadata.MessageProcessingStatus`` (PROCESSING, FAILED or
     REJECTED), as when the instance has a message processor; ``None`` (no processor)
     leaves ``MessageMetadata`` out of the answer."""
+    cors: bool = True
+    """Answer browsers' CORS checks (preflights, ``Access-Control-*`` headers); ``False``: none."""
 
     def __post_init__(self) -> None:
         self.validate()
