@@ -11,7 +11,7 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
@@ -140,6 +140,22 @@ class InteractiveMessage:
 def envelope(template_type: str, version: str, data: JsonDict) -> JsonDict:
     """The outer object every template shares."""
     return {"templateType": template_type, "version": version or TEMPLATE_VERSION, "data": data}
+
+
+def kept_fields(
+    raw: Mapping[str, Any],
+    data: Mapping[str, Any],
+    content: Mapping[str, Any],
+    content_keys: Collection[str],
+    data_keys: Collection[str] = ("content", "replyMessage"),
+) -> dict[str, Any]:
+    """The keyword arguments every template keeps: unknown keys, its version, the raw message."""
+    return {
+        "extra": {k: v for k, v in content.items() if k not in content_keys},
+        "data_extra": {k: v for k, v in data.items() if k not in data_keys},
+        "version": str(raw.get("version", TEMPLATE_VERSION)),
+        "raw": raw,
+    }
 
 
 def require_mapping(raw: Any, where: str) -> Mapping[str, Any]:

@@ -31,6 +31,7 @@ from ._model import (
     check_text,
     element_choices,
     envelope,
+    kept_fields,
     optional_str,
     require_list,
     require_mapping,
@@ -41,7 +42,7 @@ from .errors import InteractiveLimitError, InteractiveParseError
 _HEADER_KEYS = {"title", "subtitle", "imageType", "imageData", "imageDescription"}
 
 
-def _header(content: Mapping[str, Any], where: str) -> dict[str, Optional[str]]:
+def _header(content: Mapping[str, Any], where: str) -> dict[str, Any]:
     return {
         "subtitle": optional_str(content, "subtitle", where),
         "image_type": optional_str(content, "imageType", where),
@@ -114,10 +115,7 @@ class _Picker(InteractiveMessage):
             elements=[Element.from_dict(e, f"{name}.elements[{i}]") for i, e in enumerate(items)],
             reply_message=_reply(data, name),
             template_identifier=optional_str(raw, "templateIdentifier", name),
-            extra={k: v for k, v in content.items() if k not in cls.CONTENT_KEYS},
-            data_extra={k: v for k, v in data.items() if k not in ("content", "replyMessage")},
-            version=str(raw.get("version", limits.TEMPLATE_VERSION)),
-            raw=raw,
+            **kept_fields(raw, data, content, cls.CONTENT_KEYS),
             **_header(content, f"{name}.data.content"),
         )
 
@@ -339,10 +337,7 @@ class TimePicker(InteractiveMessage):
             time_zone_offset=offset if isinstance(offset, int) else None,
             location=_location(content.get("location"), f"{where}.location"),
             reply_message=_reply(data, name),
-            extra={k: v for k, v in content.items() if k not in cls.CONTENT_KEYS},
-            data_extra={k: v for k, v in data.items() if k not in ("content", "replyMessage")},
-            version=str(raw.get("version", limits.TEMPLATE_VERSION)),
-            raw=raw,
+            **kept_fields(raw, data, content, cls.CONTENT_KEYS),
         )
 
     def to_dict(self) -> JsonDict:

@@ -30,6 +30,7 @@ from ._model import (
     check_count,
     check_text,
     envelope,
+    kept_fields,
     optional_str,
     require_list,
     require_mapping,
@@ -140,10 +141,7 @@ class Carousel(InteractiveMessage):
             title=require_str(content, "title", where),
             elements=[_nested(e, f"Carousel.elements[{i}]") for i, e in enumerate(items)],
             subtitle=optional_str(content, "subtitle", where),
-            extra={k: v for k, v in content.items() if k not in ("title", "subtitle", "elements")},
-            data_extra={k: v for k, v in data.items() if k != "content"},
-            version=str(raw.get("version", limits.TEMPLATE_VERSION)),
-            raw=raw,
+            **kept_fields(raw, data, content, ("title", "subtitle", "elements"), ("content",)),
         )
 
     def to_dict(self) -> JsonDict:
@@ -201,10 +199,7 @@ class ViewResource(InteractiveMessage):
             view_token=optional_str(content, "viewToken", where),
             view_data=view_data,
             title=title if isinstance(title, str) else None,
-            extra={k: v for k, v in content.items() if k not in cls.CONTENT_KEYS},
-            data_extra={k: v for k, v in data.items() if k != "content"},
-            version=str(raw.get("version", limits.TEMPLATE_VERSION)),
-            raw=raw,
+            **kept_fields(raw, data, content, cls.CONTENT_KEYS, ("content",)),
         )
 
     def to_dict(self) -> JsonDict:

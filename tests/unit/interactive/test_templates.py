@@ -110,6 +110,7 @@ CAROUSEL: dict[str, Any] = {
     "templateType": "Carousel",
     "version": "1.0",
     "data": {
+        "replyMessage": {"title": "kept as it is"},
         "content": {
             "title": "Our services",
             "elements": [
@@ -138,7 +139,7 @@ CAROUSEL: dict[str, Any] = {
                     "data": {"content": {"title": "Dining", "elements": [{"title": "Book Table"}]}},
                 },
             ],
-        }
+        },
     },
 }
 VIEW: dict[str, Any] = {

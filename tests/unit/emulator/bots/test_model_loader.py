@@ -206,3 +206,11 @@ def test_files_in_json_and_yaml(tmp_path: Path) -> None:
             load_bot(tmp_path / name)
     with pytest.raises(BotScriptError, match="format"):
         load_bot(tmp_path / "bot.json", format="toml")
+
+
+def test_the_example_scripts_load() -> None:
+    folder = Path(__file__).resolve().parents[4] / "examples" / "bots"
+    scripts = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.json"))
+    assert scripts
+    for script in scripts:
+        assert load_bot(script).rules or load_bot(script).turns
