@@ -92,6 +92,9 @@ class Stream:
     def __post_init__(self) -> None:
         if not self.chunks or not all(isinstance(c, str) and c for c in self.chunks):
             raise BotScriptError("stream: a non-empty list of non-empty strings")
+        problem = message_content_problem("text/plain", "".join(self.chunks))
+        if problem is not None:
+            raise BotScriptError(f"stream: {problem}")
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,12 @@ class SendAttachment:
     name: str
     data: bytes = field(repr=False)
     content_type: str = "application/octet-stream"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name or not isinstance(self.data, bytes):
+            raise BotScriptError("attachment: a file name and its bytes")
+        if not isinstance(self.content_type, str) or not self.content_type:
+            raise BotScriptError("attachment: a content type")
 
 
 @dataclass(frozen=True)

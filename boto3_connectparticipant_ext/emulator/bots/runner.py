@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import json
 import logging
 import random
 from typing import Any, Optional, Union
@@ -276,8 +275,3 @@ class _Conversation:
         attachment.completed_with = new_id()
         self.state.require_can_write(speaker)
         self.state.add_attachment_item(attachment)
-
-
-def describe(bot: Bot) -> str:
-    """One line about a bot, for logs and the CLI (no secrets in a bot)."""
-    return json.dumps({"name": bot.name, "flow_id": bot.flow_id, "role": bot.participant.role})
