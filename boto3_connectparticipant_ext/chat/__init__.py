@@ -31,6 +31,7 @@ from .errors import (
     ChatError,
     ChatNotConnectedError,
     ChatUsageError,
+    MessageRefusedError,
     MissingDependencyError,
     SessionStateError,
 )
@@ -65,6 +66,7 @@ from .events import (
     TypingEvent,
     event_from_item,
 )
+from .sent import SentMessage
 from .session import ChatSession
 from .state import SessionState
 
@@ -92,6 +94,7 @@ __all__ = [
     "DeliveredReceiptEvent",
     "ItemEvent",
     "MessageEvent",
+    "MessageRefusedError",
     "MissingDependencyError",
     "OtherEvent",
     "ParticipantAutoDisconnectedEvent",
@@ -105,6 +108,7 @@ __all__ = [
     "ReadReceiptEvent",
     "Receipt",
     "ReceiptEvent",
+    "SentMessage",
     "SessionState",
     "SessionStateError",
     "TransferFailedEvent",

@@ -43,7 +43,7 @@ from ._arguments import (
 from ._buffer import Closed, EventBuffer
 from ._client import build_client
 from ._sequencer import Sequencer, anchors
-from ._service_errors import is_access_denied, websocket_url
+from ._service_errors import is_access_denied, message_refused, websocket_url
 from ._stream import ChatGone, ChatStream
 from ._stream_hooks import GAP_FILL_BATCH, SessionHooks, take_batch
 from ._transport import Connector, open_websocket
@@ -55,6 +55,7 @@ from .errors import (
     ChatUsageError,
 )
 from .events import EVENT_PREFIX, ChatEvent, ItemEvent
+from .sent import SentMessage
 from .state import MAX_SAVED_IDS, SessionState, parse_timestamp
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
@@ -464,8 +465,13 @@ class AsyncChatSession:
 
     # -- the service API ----------------------------------------------------------------
 
-    async def send_message(self, content: str, *, content_type: str = "text/plain") -> str:
-        """Send a message; return its ``Id``.
+    async def send_message(self, content: str, *, content_type: str = "text/plain") -> SentMessage:
+        """Send a message; return its ``Id`` as a :class:`~.sent.SentMessage` (a ``str``
+        that also carries ``absolute_time`` and ``processing_status``).
+
+        Content is checked first (``service_limits.message_content_problem``: at most
+        16,384 UTF-8 bytes, one of SendMessage's content types): ChatConfigError before
+        any call. A service refusal (ValidationException) is a MessageRefusedError.
 
         Examples
         --------
@@ -474,10 +480,16 @@ class AsyncChatSession:
         """
         check_message(content, content_type)
         self._require_not_ended()
-        response = await self._call("send_message", Content=content, ContentType=content_type)
-        message_id = str(response["Id"])
-        self._note_own(message_id)
-        return message_id
+        try:
+            response = await self._call("send_message", Content=content, ContentType=content_type)
+        except Exception as error:
+            refused = message_refused(error)
+            if refused is None:
+                raise
+            raise refused from error
+        sent = SentMessage.from_response(response)
+        self._note_own(sent.id)
+        return sent
 
     async def send_typing(self) -> bool:
         """Send a typing event, at most one per ``typing_interval`` (10 s).
