@@ -132,6 +132,7 @@ class ChatStream:
         self._held: collections.deque[Mapping[str, Any]] = collections.deque()
         self._delivery_lock = asyncio.Lock()
         self._backpressure_seen = False
+        self._release_timer = False
         self._supervisor: Optional[asyncio.Task[None]] = None
         self._helpers: set[asyncio.Task[Any]] = set()
         self._closing = False
@@ -358,7 +359,21 @@ class ChatStream:
                 if isinstance(event, ChatEndedEvent):
                     await self._end_chat()
                     break
+            if self.sequencer.holding and not self._release_timer:
+                self._release_timer = True
+                self._spawn(self._release_held())
             return len(events)
+
+    async def _release_held(self) -> None:
+        """A held bot message (a chunk missing) goes out once overdue, even if nothing follows."""
+        try:
+            while self.sequencer.holding and not self.ended:
+                await asyncio.sleep(self.sequencer.chunk_wait / 4)
+                async with self._delivery_lock:
+                    for event in self.sequencer.release_overdue():
+                        await self._put(event)
+        finally:
+            self._release_timer = False
 
     async def _fill_gap(self) -> int:
         """Deliver transcript items after the anchor (socket items wait in ``_held``)."""

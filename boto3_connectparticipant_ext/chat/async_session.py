@@ -190,7 +190,7 @@ class AsyncChatSession:
         self._typing = _throttle.TypingThrottle(
             interval=self._config.typing_interval, clock=time.time
         )
-        self._sequencer = Sequencer()
+        self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
         self._consumed_anchor: tuple[Optional[str], Optional[str]] = (None, None)
         self._senders: collections.OrderedDict[str, str] = collections.OrderedDict()
         if _state is not None:
@@ -269,7 +269,11 @@ class AsyncChatSession:
         self._connection_expiry = state.connection_expiry
         self._token_obtained_at = time.time()
         self._chat_ended = state.chat_ended
-        self._sequencer = Sequencer(anchor_id=state.last_item_id, anchor_time=state.last_item_time)
+        self._sequencer = Sequencer(
+            anchor_id=state.last_item_id,
+            anchor_time=state.last_item_time,
+            chunk_wait=self._config.chunk_wait,
+        )
         self._consumed_anchor = (state.last_item_id, state.last_item_time)
         for message_id in state.own_message_ids:
             self._book.mark_own(message_id)

@@ -65,6 +65,9 @@ class ChatConfig:
         Events waiting for the consumer. When full the session stops reading the
         socket (backpressure): nothing is dropped; anything the service gives up
         on meanwhile is recovered from the transcript on reconnect.
+    chunk_wait:
+        How long a bot's delta-streamed message whose completed chunk arrived waits
+        for a missing earlier chunk before it is delivered with ``complete=False``.
     open_timeout, subscribe_timeout:
         Limits for opening a socket and for the subscribe acknowledgement.
     api_workers:
@@ -84,6 +87,7 @@ class ChatConfig:
     typing_interval: float = 10.0
     receipt_delay: float = 5.0
     max_buffered_events: int = 1000
+    chunk_wait: float = 5.0
     open_timeout: float = 10.0
     subscribe_timeout: float = 10.0
     api_workers: int = 4
@@ -106,6 +110,7 @@ class ChatConfig:
             "token_refresh_margin",
             "typing_interval",
             "receipt_delay",
+            "chunk_wait",
         )
         for name in not_negative:
             _require(name, getattr(self, name), low=0.0, inclusive=True)
