@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional, Union
 
 from ..auth import require_connectparticipant
 from ..service_limits import message_content_problem
-from .config import ChatConfig
+from .config import ChatConfig, require_seconds
 from .errors import ChatArgumentError, ChatConfigError
 from .events import ChatEvent, event_kinds
 
@@ -121,11 +121,9 @@ def check_message(content: Any, content_type: Any) -> None:
 
 
 def check_timeout(timeout: Any) -> None:
-    """``timeout`` must be ``None`` or a number of seconds >= 0."""
-    if timeout is None:
-        return
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
-        raise ChatConfigError(f"timeout must be None or a number >= 0, got {timeout!r}")
+    """``timeout`` must be ``None`` or a finite number of seconds in ``[0, MAX_SECONDS]``."""
+    if timeout is not None:
+        require_seconds("timeout", timeout)
 
 
 def resolve_kind(kind: EventKind) -> type[ChatEvent]:

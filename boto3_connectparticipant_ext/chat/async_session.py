@@ -609,7 +609,9 @@ class AsyncChatSession:
         The iteration ends after a :class:`ChatEndedEvent`, after :meth:`close`
         once the buffered events are drained, or when no event arrives within
         ``timeout`` seconds. It raises ``ChatConnectionError`` when
-        ``max_reconnect_attempts`` ran out.
+        ``max_reconnect_attempts`` ran out. ``timeout`` is ``None`` or a finite
+        number of seconds from 0 to one year: anything else (NaN, infinity, a
+        negative number) is a ``ChatConfigError``, a non-number a ``ChatArgumentError``.
 
         Examples
         --------
