@@ -117,3 +117,16 @@ def test_a_content_type_the_contact_does_not_take_is_the_services_typed_refusal(
         assert chat.participant_token not in str(refused.value)
         assert session.send_message("plain is fine")  # the session goes on
     assert [r.status for r in chat.operations("SendMessage")] == [400, 200]
+
+
+def test_the_retired_connection_acknowledged_is_refused_locally(chat: Chat) -> None:
+    from boto3_connectparticipant_ext import RetiredEventError
+    from boto3_connectparticipant_ext._send_event import CONNECTION_ACKNOWLEDGED
+
+    with sync_session(chat) as session:
+        chat.emulator.clear_records()
+        with pytest.raises(RetiredEventError, match="ConnectParticipant=True"):
+            session.client.send_event(ContentType=CONNECTION_ACKNOWLEDGED)
+        assert not chat.operations("SendEvent")
+        session.send_typing()  # other events still go
+    assert len(chat.operations("SendEvent")) == 1  # the typing event only
