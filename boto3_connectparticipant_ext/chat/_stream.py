@@ -12,13 +12,14 @@ import asyncio
 import collections
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
-from typing import Any, Callable, Optional, Protocol
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
 
 from ..redact import describe_error, redact_text
 from . import _protocol as protocol
 from ._backoff import Backoff
 from ._sequencer import Sequencer
+from ._stream_api import ChatGone, StreamHooks
 from ._transport import Connector, Socket, SocketClosed
 from .config import ChatConfig
 from .errors import ChatConnectionError
@@ -32,48 +33,6 @@ from .events import (
 )
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
-
-
-class ChatGone(Exception):
-    """The service refused the participant (HTTP 403): the chat has ended."""
-
-
-class StreamHooks(Protocol):
-    """What the engine needs from its session (all on the engine's loop)."""
-
-    async def create_websocket(self, *, refresh_credentials: bool) -> str:
-        """A fresh websocket URL from CreateParticipantConnection; ``ChatGone`` on 403."""
-        ...
-
-    def transcript_after(
-        self, anchor_id: Optional[str], anchor_time: Optional[str]
-    ) -> AsyncIterator[Mapping[str, Any]]:
-        """Transcript items after the anchor, oldest first; ``ChatGone`` on 403."""
-        ...
-
-    async def latest_item(self) -> Optional[Mapping[str, Any]]:
-        """The newest transcript item (the first anchor of a fresh session)."""
-        ...
-
-    async def deliver(self, event: ChatEvent) -> None:
-        """Hand one event to the consumer, waiting while its buffer is full."""
-        ...
-
-    def backpressured(self) -> bool:
-        """Whether the consumer's buffer is full right now."""
-        ...
-
-    def observe(self, item: Mapping[str, Any]) -> None:
-        """See every item before deduplication (own-message bookkeeping)."""
-        ...
-
-    async def chat_ended(self) -> None:
-        """The chat ended: stop sending, close the buffer after the last event."""
-        ...
-
-    async def stream_failed(self, error: BaseException) -> None:
-        """The stream gave up (reconnect attempts exhausted)."""
-        ...
 
 
 class _Link:
@@ -517,3 +476,6 @@ class ChatStream:
             async with self._delivery_lock:
                 await self._put(ChatEndedEvent(while_offline=True))
                 await self._end_chat()
+
+
+__all__ = ["ChatGone", "ChatStream", "StreamHooks"]

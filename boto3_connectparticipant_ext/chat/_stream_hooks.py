@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from ..redact import describe_error
 from ._service_errors import is_access_denied, is_validation_error
-from ._stream import ChatGone
+from ._stream_api import ChatGone
 from .events import ChatEvent
 
 if TYPE_CHECKING:
