@@ -13,9 +13,10 @@ arrival:
 
 * whole mode when the completed content is consistent with holding every earlier
   chunk received: each received earlier chunk occurs in it in ``ChunkNumber``
-  order, chunk 1 at the start, and two consecutive numbers back to back. Without
-  gaps this is exactly "the completed content starts with the concatenation of the
-  earlier chunks". The message is the completed content; a chunk of that message
+  order, chunk 1 at the start, and two consecutive numbers back to back, with room
+  left for at least one character per chunk still missing. Without gaps this is
+  exactly "the completed content starts with the concatenation of the earlier
+  chunks". The message is the completed content; a chunk of that message
   arriving later is a duplicate and dropped. A completed item numbered above 1 with
   no earlier chunk received yet is no evidence either way: it WAITs like a gap
   (in whole mode the first earlier chunk to arrive settles it at once).
@@ -104,12 +105,15 @@ def decide(
         (number, _text(item)) for number, item in earlier.items() if number < last or last == 0
     )
     content = _text(completed)
+    have = {number for number, _ in before}
+    missing = sum(1 for number in range(1, last) if number not in have)
     evidence = bool(before) or last <= 1
-    if evidence and _holds_all(content, before):
+    # Whole: room for every received chunk plus at least a character per missing one.
+    room = len(content) >= sum(len(text) for _, text in before) + missing
+    if evidence and room and _holds_all(content, before):
         return WHOLE, content
     joined = "".join(text for _, text in before) + content
-    have = {number for number, _ in before}
-    complete = all(number in have for number in range(1, last))
+    complete = missing == 0
     return (DELTA if complete else WAIT), joined
 
 

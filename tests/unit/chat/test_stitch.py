@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from boto3_connectparticipant_ext.chat._sequencer import Sequencer
 from boto3_connectparticipant_ext.chat._stitch import DELTA, WAIT, WHOLE, decide
@@ -62,6 +64,10 @@ DELTA_STREAM = [chunk(1, "Hel"), chunk(2, "lo "), chunk(3, "world", done=True)]
         ({1: chunk(1, "a"), 3: chunk(3, "c")}, chunk(4, "d", done=True), (WAIT, "acd")),
         ({2: chunk(2, "b")}, chunk(3, "xbc", done=True), (WHOLE, "xbc")),
         ({1: chunk(1, "a")}, chunk(3, "bac", done=True), (WAIT, "abac")),
+        # no room for the missing chunk 2: a delta that happens to start like chunk 1
+        ({1: chunk(1, "0")}, chunk(3, "0", done=True), (WAIT, "00")),
+        # the documented tie: all chunks there and the delta repeats them -> whole
+        ({1: chunk(1, "0"), 2: chunk(2, "0")}, chunk(3, "00", done=True), (WHOLE, "00")),
         # back to back when consecutive: "ab" then "x" is not a prefix chain of "axb"
         ({1: chunk(1, "a"), 2: chunk(2, "b")}, chunk(3, "axb", done=True), (DELTA, "abaxb")),
     ],
@@ -159,3 +165,23 @@ def test_a_held_message_does_not_move_the_anchor() -> None:
     feed(sequencer, {"Id": "m", "Type": "MESSAGE", "Content": "x"})
     feed(sequencer, chunk(1, "Hel"), chunk(3, "world", done=True))
     assert sequencer.anchor_id == "m"
+
+
+@given(
+    st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=6),
+    st.randoms(use_true_random=False),
+    st.booleans(),
+)
+def test_any_arrival_order_gives_the_whole_text_once(
+    pieces: list[str], shuffler: Any, whole: bool
+) -> None:
+    # Each piece starts with its own marker: no delta can repeat earlier pieces (the
+    # documented tie, where the whole reading wins, is tested above).
+    pieces = [f"<{number}>{text}" for number, text in enumerate(pieces, start=1)]
+    count = len(pieces)
+    last = "".join(pieces) if whole else pieces[-1]
+    stream = [chunk(n, text) for n, text in enumerate(pieces[:-1], start=1)]
+    stream.append(chunk(count, last, done=True))
+    shuffler.shuffle(stream)
+    events = feed(Sequencer(), *stream)
+    assert messages(events) == [("".join(pieces), True)]
