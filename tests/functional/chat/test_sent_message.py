@@ -23,7 +23,7 @@ from .conftest import FAST
 class _Service(BaseHTTPRequestHandler):
     status: Optional[str] = "PROCESSING"
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path.startswith("/participant/connection"):
             body: dict[str, Any] = {
