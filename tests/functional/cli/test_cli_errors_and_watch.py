@@ -167,8 +167,11 @@ def test_watch_shows_a_streamed_bot_message_once_with_its_whole_text(cpx: Cpx, c
         _wait_for_socket(chat.emulator, chat.contact_id)
         assert watcher.stdout is not None
         chat.agent_says("ready")
-        while "ready" not in watcher.stdout.readline():
-            pass
+        while True:
+            line = watcher.stdout.readline()
+            assert line, "cpx watch ended before showing the agent's message"
+            if "ready" in line:
+                break
         # The service's way: the completed item carries the whole message; chunk 2 comes late.
         push(1, "Hel", False)
         push(3, "Hello world", True)
