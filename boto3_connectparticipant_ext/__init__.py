@@ -22,6 +22,7 @@ from .errors import (
     ChatEndedError,
     ConnectParticipantExtError,
     IncompleteResponseError,
+    RetiredEventError,
     WrongClientError,
 )
 from .model import data_path
@@ -42,6 +43,7 @@ __all__ = [
     "ConnectParticipantExtError",
     "ConnectParticipantHelpers",
     "IncompleteResponseError",
+    "RetiredEventError",
     "TransferConfig",
     "WrongClientError",
     "__version__",

@@ -50,3 +50,9 @@ class ChatEndedError(ConnectParticipantExtError):
     The chat session and the attachment helpers raise subclasses of this one,
     so ``except boto3_connectparticipant_ext.ChatEndedError`` catches both.
     """
+
+
+class RetiredEventError(ConnectParticipantExtError, ValueError):
+    """SendEvent was asked for ``application/vnd.amazonaws.connect.event.connection.acknowledged``,
+    which the service retired (December 31, 2024): pass ``ConnectParticipant=True`` to
+    CreateParticipantConnection instead. Raised before any request."""

@@ -31,6 +31,7 @@ from .errors import (
     ChatError,
     ChatNotConnectedError,
     ChatUsageError,
+    MessageRefusedError,
     MissingDependencyError,
     SessionStateError,
 )
@@ -49,10 +50,12 @@ from .events import (
     ItemEvent,
     MessageEvent,
     OtherEvent,
+    ParticipantActiveEvent,
     ParticipantAutoDisconnectedEvent,
     ParticipantDisplayNameUpdatedEvent,
     ParticipantEvent,
     ParticipantIdleEvent,
+    ParticipantInactiveEvent,
     ParticipantInvitedEvent,
     ParticipantJoinedEvent,
     ParticipantLeftEvent,
@@ -65,6 +68,7 @@ from .events import (
     TypingEvent,
     event_from_item,
 )
+from .sent import SentMessage
 from .session import ChatSession
 from .state import SessionState
 
@@ -92,12 +96,15 @@ __all__ = [
     "DeliveredReceiptEvent",
     "ItemEvent",
     "MessageEvent",
+    "MessageRefusedError",
     "MissingDependencyError",
     "OtherEvent",
+    "ParticipantActiveEvent",
     "ParticipantAutoDisconnectedEvent",
     "ParticipantDisplayNameUpdatedEvent",
     "ParticipantEvent",
     "ParticipantIdleEvent",
+    "ParticipantInactiveEvent",
     "ParticipantInvitedEvent",
     "ParticipantJoinedEvent",
     "ParticipantLeftEvent",
@@ -105,6 +112,7 @@ __all__ = [
     "ReadReceiptEvent",
     "Receipt",
     "ReceiptEvent",
+    "SentMessage",
     "SessionState",
     "SessionStateError",
     "TransferFailedEvent",

@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional, Union
 
 from ..auth import require_connectparticipant
 from ..service_limits import message_content_problem
-from .config import ChatConfig
+from .config import ChatConfig, require_seconds
 from .errors import ChatArgumentError, ChatConfigError
 from .events import ChatEvent, event_kinds
 
@@ -106,11 +106,13 @@ def check_session_arguments(
 
 
 def check_message(content: Any, content_type: Any) -> None:
-    """``content`` must fit SendMessage's limit for ``content_type``."""
-    if not isinstance(content_type, str) or not content_type or len(content_type) > 100:
-        raise ChatConfigError("content_type must be a non-empty string of at most 100 characters")
+    """``content`` must be one SendMessage takes: ``service_limits.message_content_problem``
+    (16,384 UTF-8 bytes, SendMessage's content types). Whether the contact supports the
+    type is the service's to say (:class:`~.errors.MessageRefusedError`)."""
+    if not isinstance(content_type, str):
+        raise ChatArgumentError(f"content_type must be a string, got {_got(content_type)}")
     if not isinstance(content, str):
-        raise ChatConfigError(f"content must be a string, got {_got(content)}")
+        raise ChatArgumentError(f"content must be a string, got {_got(content)}")
     if not content:
         raise ChatConfigError("content must not be empty")
     problem = message_content_problem(content_type, content)
@@ -119,11 +121,9 @@ def check_message(content: Any, content_type: Any) -> None:
 
 
 def check_timeout(timeout: Any) -> None:
-    """``timeout`` must be ``None`` or a number of seconds >= 0."""
-    if timeout is None:
-        return
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
-        raise ChatConfigError(f"timeout must be None or a number >= 0, got {timeout!r}")
+    """``timeout`` must be ``None`` or a finite number of seconds in ``[0, MAX_SECONDS]``."""
+    if timeout is not None:
+        require_seconds("timeout", timeout)
 
 
 def resolve_kind(kind: EventKind) -> type[ChatEvent]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from .._send_event import register as refuse_retired_events
 from ..auth import SERVICE_NAME, force_unsigned, make_client_unsigned
 from .errors import ChatConfigError
 
@@ -43,6 +44,7 @@ def build_client(
                 f"pass either client or {', '.join(given)} (they configure a client), not both"
             )
         make_client_unsigned(client)  # the constructor has checked it is ours
+        refuse_retired_events(client.meta.events)
         return client
     for name, value in (("region_name", region_name), ("endpoint_url", endpoint_url)):
         if value is not None and (not isinstance(value, str) or not value):
@@ -65,7 +67,9 @@ def build_client(
         raise ChatConfigError(
             f"session must be a boto3 or botocore session, got {type(session).__name__}"
         )
-    return create(SERVICE_NAME, region_name=region, endpoint_url=endpoint_url, config=unsigned)
+    built = create(SERVICE_NAME, region_name=region, endpoint_url=endpoint_url, config=unsigned)
+    refuse_retired_events(built.meta.events)
+    return built
 
 
 def _session_region(session: Any) -> Optional[str]:

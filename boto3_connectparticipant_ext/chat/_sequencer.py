@@ -6,21 +6,65 @@ them, lets each item through once (an attachment once per scan status, so an
 IN_PROGRESS -> APPROVED change is an event), stitches streamed bot chunks
 into one message and remembers the last item the transcript can be resumed
 after.
+
+The anchor (where a gap fill resumes) is only ever an item the transcript is
+KNOWN to hold: a message (a streamed one once completed), an attachment, or an
+event of a kind the service keeps (participant and transfer events, chat end and
+rehydration), or any item that came from the transcript itself. Typing, receipts,
+``participant.active``/``inactive``, authentication steps and every kind this
+version does not know never anchor: a gap fill resumed after an item the
+transcript does not hold starts nowhere (an unknown ``StartPosition.Id``) or, by
+time, after messages written meanwhile, and loses them. An anchor older than
+needed costs only a re-read of items already seen, which are deduplicated here.
+
+Bot chunks are stitched by ``ChunkNumber`` (the rule: ``_stitch``). A message
+whose completed item arrived while an earlier chunk of a delta stream is missing
+is HELD: it is released whole when the missing chunk arrives, replaced by the
+transcript's whole item (a gap fill brings it), and otherwise released with
+``complete=False`` once it waited ``chunk_wait`` seconds (checked on every item and
+by the stream's timer, :meth:`Sequencer.release_overdue`) or when the chat ends.
+It is never dropped. In whole mode a chunk arriving after its message was
+released is a duplicate and dropped.
 """
 
 from __future__ import annotations
 
 import collections
+import time
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
-from .events import EVENT_PREFIX, ItemEvent, event_from_item, is_stream_chunk, stitch_chunks
-
-# Items the service does not keep in the transcript: they cannot anchor a gap fill.
-_UNANCHORED_EVENTS = frozenset(
-    EVENT_PREFIX + name
-    for name in ("typing", "message.read", "message.delivered", "message.metadata")
+from ._stitch import WAIT, chunk_number, decide, is_completed
+from .events import (
+    EVENT_PREFIX,
+    ChatEndedEvent,
+    ItemEvent,
+    event_from_item,
+    is_stream_chunk,
+    stitch_chunks,
 )
+
+# Events the transcript is known to keep (the service keeps participant and transfer
+# events, the chat's end and its rehydration): only these anchor a gap fill.
+_KEPT_EVENTS = frozenset(
+    EVENT_PREFIX + name
+    for name in (
+        "participant.joined",
+        "participant.left",
+        "participant.idle",
+        "participant.returned",
+        "participant.invited",
+        "participant.autodisconnection",
+        "participant.displayname.updated",
+        "transfer.succeeded",
+        "transfer.failed",
+        "chat.ended",
+        "chat.rehydrated",
+    )
+)
+
+#: How long (seconds) a delta-streamed message waits for a missing chunk.
+CHUNK_WAIT = 5.0
 
 
 def anchors(item: Mapping[str, Any]) -> bool:
@@ -38,21 +82,10 @@ def anchors(item: Mapping[str, Any]) -> bool:
         return False
     item_type = item.get("Type")
     if item_type in ("MESSAGE", "ATTACHMENT"):
-        return not is_stream_chunk(item) or _completed(item)
+        return not is_stream_chunk(item) or is_completed(item)
     if item_type == "EVENT":
-        return item.get("ContentType") not in _UNANCHORED_EVENTS
+        return item.get("ContentType") in _KEPT_EVENTS
     return False
-
-
-def _completed(item: Mapping[str, Any]) -> bool:
-    metadata = item.get("MessageMetadata")
-    return isinstance(metadata, Mapping) and bool(metadata.get("MessageCompleted"))
-
-
-def _chunk_key(item: Mapping[str, Any]) -> tuple[str, Any]:
-    metadata = item.get("MessageMetadata")
-    number = metadata.get("ChunkNumber") if isinstance(metadata, Mapping) else None
-    return (str(item.get("Id")), number)
 
 
 class Sequencer:
@@ -75,10 +108,15 @@ class Sequencer:
         capacity: int = 100_000,
         anchor_id: Optional[str] = None,
         anchor_time: Optional[str] = None,
+        chunk_wait: float = CHUNK_WAIT,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._capacity = capacity
         self._seen: collections.OrderedDict[Any, None] = collections.OrderedDict()
-        self._chunks: dict[str, dict[Any, Mapping[str, Any]]] = {}
+        self._chunks: dict[str, dict[int, Mapping[str, Any]]] = {}
+        self._held_since: dict[str, float] = {}
+        self._chunk_wait = chunk_wait
+        self._clock = clock
         self.anchor_id = anchor_id
         self.anchor_time = anchor_time
         if anchor_id is not None:
@@ -96,37 +134,75 @@ class Sequencer:
     def accept(self, item: Mapping[str, Any], *, from_transcript: bool) -> list[ItemEvent]:
         """Return the events ``item`` produces: none for a duplicate, one otherwise
         (none for a bot chunk until the chunk that completes its message)."""
+        released = self.release_overdue()
         item_id = item.get("Id")
         if not item_id:
-            return [event_from_item(item)]
+            return [*released, event_from_item(item)]
         item_id = str(item_id)
         if is_stream_chunk(item):
-            return self._accept_chunk(item_id, item, from_transcript=from_transcript)
+            return released + self._accept_chunk(item_id, item, from_transcript=from_transcript)
         key = _attachment_key(item_id, item) if item.get("Type") == "ATTACHMENT" else item_id
         if key in self._seen:
-            return []
+            return released
         self._remember(key)
         # A whole message (for example from the transcript) replaces its partial chunks.
         self._chunks.pop(item_id, None)
+        self._held_since.pop(item_id, None)
         self._advance(item, from_transcript=from_transcript)
-        return [event_from_item(item)]
+        event = event_from_item(item)
+        if isinstance(event, ChatEndedEvent):
+            # Nothing more will come: what is still held goes out, flagged, before the end.
+            released += self._release(list(self._chunks), force=True)
+        return [*released, event]
+
+    @property
+    def holding(self) -> bool:
+        """Whether a completed message waits for a missing chunk."""
+        return bool(self._held_since)
+
+    @property
+    def chunk_wait(self) -> float:
+        return self._chunk_wait
+
+    def release_overdue(self) -> list[ItemEvent]:
+        """Release held messages that waited ``chunk_wait`` seconds (``complete=False``)."""
+        if not self._held_since:
+            return []
+        deadline = self._clock() - self._chunk_wait
+        overdue = [key for key, since in self._held_since.items() if since <= deadline]
+        return self._release(overdue, force=True)
 
     def _accept_chunk(
         self, item_id: str, item: Mapping[str, Any], *, from_transcript: bool
     ) -> list[ItemEvent]:
         if item_id in self._seen:
-            return []
-        key = _chunk_key(item)
+            return []  # a late chunk of a message already released
         parts = self._chunks.setdefault(item_id, {})
-        if key in parts:
+        number = chunk_number(item)
+        if number in parts:
             return []
-        parts[key] = item
-        if not _completed(item):
+        parts[number] = item
+        done = _completed_part(parts)
+        if done is None:
             return []
-        del self._chunks[item_id]
-        self._remember(item_id)
-        self._advance(item, from_transcript=from_transcript)
-        return [stitch_chunks(list(parts.values()))]
+        mode, _ = decide({n: p for n, p in parts.items() if p is not done}, done)
+        if mode == WAIT:
+            self._held_since.setdefault(item_id, self._clock())
+            return []
+        if item_id not in self._held_since:
+            self._advance(done, from_transcript=from_transcript)
+        return self._release([item_id], force=False)
+
+    def _release(self, item_ids: list[str], *, force: bool) -> list[ItemEvent]:
+        events: list[ItemEvent] = []
+        for item_id in item_ids:
+            parts = self._chunks.pop(item_id, None)
+            self._held_since.pop(item_id, None)
+            if not parts or (not force and _completed_part(parts) is None):
+                continue
+            self._remember(item_id)
+            events.append(stitch_chunks(list(parts.values())))
+        return events
 
     def _advance(self, item: Mapping[str, Any], *, from_transcript: bool) -> None:
         if from_transcript or anchors(item):
@@ -137,6 +213,10 @@ class Sequencer:
         self._seen[key] = None
         while len(self._seen) > self._capacity:
             self._seen.popitem(last=False)
+
+
+def _completed_part(parts: Mapping[int, Mapping[str, Any]]) -> Optional[Mapping[str, Any]]:
+    return next((part for part in parts.values() if is_completed(part)), None)
 
 
 def _attachment_key(item_id: str, item: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:

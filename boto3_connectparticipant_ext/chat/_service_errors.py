@@ -11,9 +11,10 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Optional
 
-from .errors import ChatConnectionError
+from ..redact import redact_text
+from .errors import ChatConnectionError, MessageRefusedError
 
 _ACCESS_DENIED_CODES = ("AccessDeniedException", "AccessDenied", "Forbidden")
 _UNKNOWN_INPUT_CODES = ("ValidationException", "ResourceNotFoundException")
@@ -38,6 +39,24 @@ def is_validation_error(error: BaseException) -> bool:
     return code in _UNKNOWN_INPUT_CODES
 
 
+def message_refused(error: BaseException) -> Optional[MessageRefusedError]:
+    """The typed error for a SendMessage the service refused as invalid, else ``None``.
+
+    Only the service knows some rules (the contact's ``SupportedMessagingContentTypes``,
+    a channel's own limits); its ValidationException becomes a
+    :class:`~.errors.MessageRefusedError` so callers catch one documented type.
+    """
+    details = _error_response(error).get("Error") or {}
+    if details.get("Code") != "ValidationException":
+        return None
+    text = redact_text(str(details.get("Message") or ""))
+    return MessageRefusedError(
+        f"the service refused the message: {text or 'ValidationException'}",
+        code="ValidationException",
+        service_message=text,
+    )
+
+
 def websocket_url(response: Mapping[str, Any]) -> str:
     """The websocket URL of a CreateParticipantConnection answer."""
     websocket = response.get("Websocket")
@@ -47,4 +66,4 @@ def websocket_url(response: Mapping[str, Any]) -> str:
     return str(url)
 
 
-__all__ = ["is_access_denied", "is_validation_error", "websocket_url"]
+__all__ = ["is_access_denied", "is_validation_error", "message_refused", "websocket_url"]

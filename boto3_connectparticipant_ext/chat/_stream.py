@@ -12,13 +12,14 @@ import asyncio
 import collections
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
-from typing import Any, Callable, Optional, Protocol
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
 
 from ..redact import describe_error, redact_text
 from . import _protocol as protocol
 from ._backoff import Backoff
 from ._sequencer import Sequencer
+from ._stream_api import ChatGone, StreamHooks
 from ._transport import Connector, Socket, SocketClosed
 from .config import ChatConfig
 from .errors import ChatConnectionError
@@ -32,48 +33,6 @@ from .events import (
 )
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
-
-
-class ChatGone(Exception):
-    """The service refused the participant (HTTP 403): the chat has ended."""
-
-
-class StreamHooks(Protocol):
-    """What the engine needs from its session (all on the engine's loop)."""
-
-    async def create_websocket(self, *, refresh_credentials: bool) -> str:
-        """A fresh websocket URL from CreateParticipantConnection; ``ChatGone`` on 403."""
-        ...
-
-    def transcript_after(
-        self, anchor_id: Optional[str], anchor_time: Optional[str]
-    ) -> AsyncIterator[Mapping[str, Any]]:
-        """Transcript items after the anchor, oldest first; ``ChatGone`` on 403."""
-        ...
-
-    async def latest_item(self) -> Optional[Mapping[str, Any]]:
-        """The newest transcript item (the first anchor of a fresh session)."""
-        ...
-
-    async def deliver(self, event: ChatEvent) -> None:
-        """Hand one event to the consumer, waiting while its buffer is full."""
-        ...
-
-    def backpressured(self) -> bool:
-        """Whether the consumer's buffer is full right now."""
-        ...
-
-    def observe(self, item: Mapping[str, Any]) -> None:
-        """See every item before deduplication (own-message bookkeeping)."""
-        ...
-
-    async def chat_ended(self) -> None:
-        """The chat ended: stop sending, close the buffer after the last event."""
-        ...
-
-    async def stream_failed(self, error: BaseException) -> None:
-        """The stream gave up (reconnect attempts exhausted)."""
-        ...
 
 
 class _Link:
@@ -132,6 +91,7 @@ class ChatStream:
         self._held: collections.deque[Mapping[str, Any]] = collections.deque()
         self._delivery_lock = asyncio.Lock()
         self._backpressure_seen = False
+        self._release_timer = False
         self._supervisor: Optional[asyncio.Task[None]] = None
         self._helpers: set[asyncio.Task[Any]] = set()
         self._closing = False
@@ -358,7 +318,21 @@ class ChatStream:
                 if isinstance(event, ChatEndedEvent):
                     await self._end_chat()
                     break
+            if self.sequencer.holding and not self._release_timer:
+                self._release_timer = True
+                self._spawn(self._release_held())
             return len(events)
+
+    async def _release_held(self) -> None:
+        """A held bot message (a chunk missing) goes out once overdue, even if nothing follows."""
+        try:
+            while self.sequencer.holding and not self.ended:
+                await asyncio.sleep(self.sequencer.chunk_wait / 4)
+                async with self._delivery_lock:
+                    for event in self.sequencer.release_overdue():
+                        await self._put(event)
+        finally:
+            self._release_timer = False
 
     async def _fill_gap(self) -> int:
         """Deliver transcript items after the anchor (socket items wait in ``_held``)."""
@@ -502,3 +476,6 @@ class ChatStream:
             async with self._delivery_lock:
                 await self._put(ChatEndedEvent(while_offline=True))
                 await self._end_chat()
+
+
+__all__ = ["ChatGone", "ChatStream", "StreamHooks"]

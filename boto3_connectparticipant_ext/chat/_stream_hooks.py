@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from ..redact import describe_error
 from ._service_errors import is_access_denied, is_validation_error
-from ._stream import ChatGone
+from ._stream_api import ChatGone
 from .events import ChatEvent
 
 if TYPE_CHECKING:
@@ -31,6 +31,15 @@ GAP_FILL_BATCH = 100
 def take_batch(iterator: Iterator[T], size: int) -> list[T]:
     """The next ``size`` items of ``iterator`` (fewer at its end)."""
     return list(itertools.islice(iterator, size))
+
+
+# Gap fill after an anchor: GetTranscript FORWARD from ``StartPosition.Id`` = the anchor.
+# The service answers an Id it does not know with a ValidationException or (as the mobile
+# SDKs expect) an empty page; a known Id starts the page at that very item. So an empty
+# answer, or an error, means "anchor unknown": the fill goes by the anchor's time
+# (inclusive: repeats, deduplicated, rather than losses), or by the whole transcript.
+# An empty page can also mean "nothing new" from a service whose start were exclusive;
+# the fallback then only re-reads items already seen.
 
 
 class SessionHooks:
@@ -54,13 +63,24 @@ class SessionHooks:
                 batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
             else:
                 try:
-                    iterator = await session._transcript_iterator(AfterId=anchor_id)
+                    iterator = await session._transcript_iterator(
+                        StartPosition={"Id": anchor_id},
+                        ScanDirection="FORWARD",
+                        SortOrder="ASCENDING",
+                    )
                     batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
                 except Exception as error:
                     if not is_validation_error(error):
                         raise  # 403, throttling, 5xx: the reconnect loop decides
-                    iterator = await self._iterator_without_anchor_id(anchor_time, error)
+                    batch = []
+                    unknown: Optional[BaseException] = error
+                else:
+                    unknown = None if batch else LookupError("no item at the anchor")
+                if unknown is not None:
+                    iterator = await self._iterator_without_anchor_id(anchor_time, unknown)
                     batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
+                elif batch[0].get("Id") == anchor_id:
+                    batch = batch[1:]  # the start is inclusive: the anchor itself was seen
             while batch:
                 for item in batch:
                     yield item

@@ -43,7 +43,7 @@ from ._arguments import (
 from ._buffer import Closed, EventBuffer
 from ._client import build_client
 from ._sequencer import Sequencer, anchors
-from ._service_errors import is_access_denied, websocket_url
+from ._service_errors import is_access_denied, message_refused, websocket_url
 from ._stream import ChatGone, ChatStream
 from ._stream_hooks import GAP_FILL_BATCH, SessionHooks, take_batch
 from ._transport import Connector, open_websocket
@@ -55,6 +55,7 @@ from .errors import (
     ChatUsageError,
 )
 from .events import EVENT_PREFIX, ChatEvent, ItemEvent
+from .sent import SentMessage
 from .state import MAX_SAVED_IDS, SessionState, parse_timestamp
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
@@ -189,7 +190,7 @@ class AsyncChatSession:
         self._typing = _throttle.TypingThrottle(
             interval=self._config.typing_interval, clock=time.time
         )
-        self._sequencer = Sequencer()
+        self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
         self._consumed_anchor: tuple[Optional[str], Optional[str]] = (None, None)
         self._senders: collections.OrderedDict[str, str] = collections.OrderedDict()
         if _state is not None:
@@ -268,7 +269,11 @@ class AsyncChatSession:
         self._connection_expiry = state.connection_expiry
         self._token_obtained_at = time.time()
         self._chat_ended = state.chat_ended
-        self._sequencer = Sequencer(anchor_id=state.last_item_id, anchor_time=state.last_item_time)
+        self._sequencer = Sequencer(
+            anchor_id=state.last_item_id,
+            anchor_time=state.last_item_time,
+            chunk_wait=self._config.chunk_wait,
+        )
         self._consumed_anchor = (state.last_item_id, state.last_item_time)
         for message_id in state.own_message_ids:
             self._book.mark_own(message_id)
@@ -464,8 +469,13 @@ class AsyncChatSession:
 
     # -- the service API ----------------------------------------------------------------
 
-    async def send_message(self, content: str, *, content_type: str = "text/plain") -> str:
-        """Send a message; return its ``Id``.
+    async def send_message(self, content: str, *, content_type: str = "text/plain") -> SentMessage:
+        """Send a message; return its ``Id`` as a :class:`~.sent.SentMessage` (a ``str``
+        that also carries ``absolute_time`` and ``processing_status``).
+
+        Content is checked first (``service_limits.message_content_problem``: at most
+        16,384 UTF-8 bytes, one of SendMessage's content types): ChatConfigError before
+        any call. A service refusal (ValidationException) is a MessageRefusedError.
 
         Examples
         --------
@@ -474,10 +484,16 @@ class AsyncChatSession:
         """
         check_message(content, content_type)
         self._require_not_ended()
-        response = await self._call("send_message", Content=content, ContentType=content_type)
-        message_id = str(response["Id"])
-        self._note_own(message_id)
-        return message_id
+        try:
+            response = await self._call("send_message", Content=content, ContentType=content_type)
+        except Exception as error:
+            refused = message_refused(error)
+            if refused is None:
+                raise
+            raise refused from error
+        sent = SentMessage.from_response(response)
+        self._note_own(sent.id)
+        return sent
 
     async def send_typing(self) -> bool:
         """Send a typing event, at most one per ``typing_interval`` (10 s).
@@ -593,7 +609,9 @@ class AsyncChatSession:
         The iteration ends after a :class:`ChatEndedEvent`, after :meth:`close`
         once the buffered events are drained, or when no event arrives within
         ``timeout`` seconds. It raises ``ChatConnectionError`` when
-        ``max_reconnect_attempts`` ran out.
+        ``max_reconnect_attempts`` ran out. ``timeout`` is ``None`` or a finite
+        number of seconds from 0 to one year: anything else (NaN, infinity, a
+        negative number) is a ``ChatConfigError``, a non-number a ``ChatArgumentError``.
 
         Examples
         --------

@@ -23,12 +23,21 @@ import dataclasses
 import math
 from typing import Optional
 
-from .errors import ChatConfigError
+from .errors import ChatArgumentError, ChatConfigError
+
+#: The longest duration (seconds) any chat setting or timeout takes: one year. Larger
+#: values are mistakes, and the OS limits on waits (``threading.TIMEOUT_MAX``, selector
+#: timeouts) would turn them into OverflowError deep inside the session.
+MAX_SECONDS = 365 * 24 * 3600.0
 
 
 @dataclasses.dataclass(frozen=True)
 class ChatConfig:
     """Intervals (seconds) and limits of a :class:`ChatSession` / :class:`AsyncChatSession`.
+
+    Every duration must be a finite number of seconds, at most :data:`MAX_SECONDS`
+    (one year); a wrong type is a ``ChatArgumentError``, a value out of range (NaN,
+    infinity, negative) a ``ChatConfigError``, both raised here.
 
     Attributes
     ----------
@@ -65,6 +74,9 @@ class ChatConfig:
         Events waiting for the consumer. When full the session stops reading the
         socket (backpressure): nothing is dropped; anything the service gives up
         on meanwhile is recovered from the transcript on reconnect.
+    chunk_wait:
+        How long a bot's delta-streamed message whose completed chunk arrived waits
+        for a missing earlier chunk before it is delivered with ``complete=False``.
     open_timeout, subscribe_timeout:
         Limits for opening a socket and for the subscribe acknowledgement.
     api_workers:
@@ -84,6 +96,7 @@ class ChatConfig:
     typing_interval: float = 10.0
     receipt_delay: float = 5.0
     max_buffered_events: int = 1000
+    chunk_wait: float = 5.0
     open_timeout: float = 10.0
     subscribe_timeout: float = 10.0
     api_workers: int = 4
@@ -98,7 +111,7 @@ class ChatConfig:
             "subscribe_timeout",
         )
         for name in positive:
-            _require(name, getattr(self, name), low=0.0, inclusive=False)
+            require_seconds(name, getattr(self, name), low=0.0, inclusive=False)
         not_negative = (
             "reconnect_initial_delay",
             "reconnect_max_delay",
@@ -106,32 +119,51 @@ class ChatConfig:
             "token_refresh_margin",
             "typing_interval",
             "receipt_delay",
+            "chunk_wait",
         )
         for name in not_negative:
-            _require(name, getattr(self, name), low=0.0, inclusive=True)
+            require_seconds(name, getattr(self, name), low=0.0, inclusive=True)
         if self.reconnect_multiplier < 1.0:
             raise ChatConfigError(
                 f"reconnect_multiplier must be >= 1, got {self.reconnect_multiplier}"
             )
-        _require("reconnect_jitter", self.reconnect_jitter, low=0.0, inclusive=True)
+        require_seconds("reconnect_jitter", self.reconnect_jitter, low=0.0, inclusive=True)
         if not 0.0 <= self.reconnect_jitter < 1.0:
             raise ChatConfigError(
                 f"reconnect_jitter must be in [0, 1), got {self.reconnect_jitter}"
             )
         for name in ("max_buffered_events", "api_workers"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ChatArgumentError(f"{name} must be an int, got {type(value).__name__}")
+            if value < 1:
                 raise ChatConfigError(f"{name} must be >= 1, got {value!r}")
         attempts = self.max_reconnect_attempts
-        if attempts is not None and (
-            isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1
-        ):
+        if attempts is not None and (isinstance(attempts, bool) or not isinstance(attempts, int)):
+            raise ChatArgumentError(
+                f"max_reconnect_attempts must be None or an int, got {type(attempts).__name__}"
+            )
+        if attempts is not None and attempts < 1:
             raise ChatConfigError(f"max_reconnect_attempts must be None or >= 1, got {attempts!r}")
 
 
-def _require(name: str, value: object, *, low: float, inclusive: bool) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise ChatConfigError(f"{name} must be a number, got {value!r}")
+def require_seconds(name: str, value: object, *, low: float = 0.0, inclusive: bool = True) -> None:
+    """``value`` must be a real number of seconds, finite, in ``[low, MAX_SECONDS]``
+    (``(low, MAX_SECONDS]`` when not ``inclusive``).
+
+    Examples
+    --------
+    >>> require_seconds("wait", float("nan"))
+    Traceback (most recent call last):
+    ...
+    boto3_connectparticipant_ext.chat.errors.ChatConfigError: wait must be a finite number, got nan
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ChatArgumentError(f"{name} must be a number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ChatConfigError(f"{name} must be a finite number, got {value!r}")
     if value < low or (value == low and not inclusive):
         relation = ">=" if inclusive else ">"
         raise ChatConfigError(f"{name} must be {relation} {low:g}, got {value!r}")
+    if value > MAX_SECONDS:
+        raise ChatConfigError(f"{name} must be at most {MAX_SECONDS:g} seconds, got {value!r}")

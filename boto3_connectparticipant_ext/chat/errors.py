@@ -34,6 +34,18 @@ class ChatArgumentError(ChatConfigError, TypeError):
     """
 
 
+class MessageRefusedError(ChatError, ValueError):
+    """The service refused a message with a ValidationException (for example a content
+    type the contact does not list in its ``SupportedMessagingContentTypes``, which only
+    the service knows). ``code`` is the service's error code, ``service_message`` its
+    (redacted) text; the botocore error is the ``__cause__``."""
+
+    def __init__(self, message: str, *, code: str = "", service_message: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.service_message = service_message
+
+
 class ChatUsageError(ChatError, RuntimeError):
     """The session was used in a way its contract forbids (for example both
     ``events()`` and ``on()`` callbacks as consumers)."""

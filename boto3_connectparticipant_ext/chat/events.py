@@ -25,6 +25,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Optional
 
+from ._stitch import WAIT, chunk_number, decide, is_completed
+
 EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
 
 __all__ = [
@@ -42,10 +44,12 @@ __all__ = [
     "ItemEvent",
     "MessageEvent",
     "OtherEvent",
+    "ParticipantActiveEvent",
     "ParticipantAutoDisconnectedEvent",
     "ParticipantDisplayNameUpdatedEvent",
     "ParticipantEvent",
     "ParticipantIdleEvent",
+    "ParticipantInactiveEvent",
     "ParticipantInvitedEvent",
     "ParticipantJoinedEvent",
     "ParticipantLeftEvent",
@@ -86,15 +90,21 @@ class ItemEvent(ChatEvent):
     participant_role: Optional[str] = None
     display_name: Optional[str] = None
     contact_id: Optional[str] = None
+    #: The contact a rehydrated (persistent chat) item came from; ``None`` for this chat's own.
+    related_contact_id: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)
 class MessageEvent(ItemEvent):
-    """A chat message. Bot streaming chunks arrive stitched: ``chunks`` holds their raw items."""
+    """A chat message. A bot's streamed chunks arrive as ONE message (see ``_stitch``):
+    ``content`` is the whole text, ``chunks`` holds their raw items in ``ChunkNumber``
+    order, and ``complete`` is ``False`` only for a delta-streamed message released
+    with a chunk still missing after a bounded wait."""
 
     kind: ClassVar[str] = "message"
     content: str = ""
     chunks: tuple[Mapping[str, Any], ...] = dataclasses.field(default=(), repr=False)
+    complete: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,6 +194,20 @@ class ParticipantIdleEvent(ParticipantEvent):
 @dataclasses.dataclass(frozen=True)
 class ParticipantReturnedEvent(ParticipantEvent):
     kind: ClassVar[str] = "participant.returned"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantActiveEvent(ParticipantEvent):
+    """The participant is active again in a persistent (asynchronous) chat."""
+
+    kind: ClassVar[str] = "participant.active"
+
+
+@dataclasses.dataclass(frozen=True)
+class ParticipantInactiveEvent(ParticipantEvent):
+    """The participant went inactive (for example left a persistent chat's page)."""
+
+    kind: ClassVar[str] = "participant.inactive"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -279,6 +303,8 @@ _EVENT_CLASSES: dict[str, type[ItemEvent]] = {
     "participant.left": ParticipantLeftEvent,
     "participant.idle": ParticipantIdleEvent,
     "participant.returned": ParticipantReturnedEvent,
+    "participant.active": ParticipantActiveEvent,
+    "participant.inactive": ParticipantInactiveEvent,
     "participant.invited": ParticipantInvitedEvent,
     "participant.autodisconnection": ParticipantAutoDisconnectedEvent,
     "participant.displayname.updated": ParticipantDisplayNameUpdatedEvent,
@@ -343,17 +369,37 @@ def event_from_item(item: Mapping[str, Any]) -> ItemEvent:
 
 
 def stitch_chunks(chunks: Iterable[Mapping[str, Any]]) -> MessageEvent:
-    """Join the chunks of one streamed message (ordered by ``ChunkNumber``) into one message."""
-    ordered = sorted(chunks, key=_chunk_number)
-    last = ordered[-1]
-    content = "".join(str(chunk.get("Content") or "") for chunk in ordered)
-    return MessageEvent(content=content, chunks=tuple(ordered), **_common_fields(last))
+    """One message from the chunks of a streamed message (the rule: ``_stitch.decide``).
 
+    The item with ``MessageCompleted: true`` carries the whole message (as the
+    service sends it); where it holds only the last piece, the chunks are joined in
+    ``ChunkNumber`` order. Without a completed item, or with a gap in a delta stream,
+    the chunks are joined and the message is ``complete=False``.
 
-def _chunk_number(item: Mapping[str, Any]) -> int:
-    metadata = item.get("MessageMetadata")
-    number = metadata.get("ChunkNumber") if isinstance(metadata, Mapping) else None
-    return number if isinstance(number, int) else 0
+    Examples
+    --------
+    >>> def chunk(n, text, done=False):
+    ...     return {"Id": "b", "Type": "MESSAGE", "Content": text,
+    ...             "MessageMetadata": {"ChunkNumber": n, "MessageCompleted": done}}
+    >>> stitch_chunks([chunk(2, "lo "), chunk(1, "Hel"), chunk(3, "Hello you", True)]).content
+    'Hello you'
+    >>> stitch_chunks([chunk(2, "lo "), chunk(1, "Hel"), chunk(3, "you", True)]).content
+    'Hello you'
+    """
+    ordered = sorted(chunks, key=chunk_number)
+    completed = [chunk for chunk in ordered if is_completed(chunk)]
+    if completed:
+        last = completed[0]
+        earlier = {chunk_number(chunk): chunk for chunk in ordered if chunk is not last}
+        mode, content = decide(earlier, last)
+        complete = mode != WAIT
+    else:
+        last = ordered[-1]
+        content = "".join(str(chunk.get("Content") or "") for chunk in ordered)
+        complete = False
+    return MessageEvent(
+        content=content, chunks=tuple(ordered), complete=complete, **_common_fields(last)
+    )
 
 
 def _common_fields(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -371,6 +417,7 @@ def _common_fields(item: Mapping[str, Any]) -> dict[str, Any]:
         "participant_role": text("ParticipantRole"),
         "display_name": text("DisplayName"),
         "contact_id": text("ContactId") or text("InitialContactId"),
+        "related_contact_id": text("RelatedContactId"),
     }
 
 

@@ -33,6 +33,7 @@ from .async_session import _CALLBACKS, _EVENTS, AsyncChatSession
 from .config import ChatConfig
 from .errors import ChatUsageError
 from .events import ChatEvent
+from .sent import SentMessage
 from .state import SessionState
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
@@ -206,8 +207,9 @@ class ChatSession:
 
     # -- the service API ----------------------------------------------------------------
 
-    def send_message(self, content: str, *, content_type: str = "text/plain") -> str:
-        """Send a message; return its ``Id``. See :meth:`AsyncChatSession.send_message`."""
+    def send_message(self, content: str, *, content_type: str = "text/plain") -> SentMessage:
+        """Send a message; return its ``Id`` (a :class:`~.sent.SentMessage`, a ``str``).
+        See :meth:`AsyncChatSession.send_message`."""
         return self._run(self._core.send_message(content, content_type=content_type))
 
     def send_typing(self) -> bool:

@@ -33,6 +33,7 @@ from boto3_connectparticipant_ext.cli._tokens import (
     resolve_tokens,
 )
 from boto3_connectparticipant_ext.redact import mask
+from boto3_connectparticipant_ext.service_limits import message_content_problem
 
 # A transcript export shows its progress only when it lasts longer than this (seconds).
 _TRANSCRIPT_PROGRESS_DELAY = 0.5
@@ -103,6 +104,9 @@ def _message_content(args: argparse.Namespace) -> str:
         content = args.text
     if not content:
         raise UsageError("the message is empty")
+    problem = message_content_problem(args.content_type, content)
+    if problem is not None:
+        raise UsageError(problem)
     return str(content)
 
 

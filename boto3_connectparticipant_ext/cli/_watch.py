@@ -27,7 +27,8 @@ _CONNECTION_TEXT = {
 
 
 def event_item(event: Any) -> dict[str, Any]:
-    """Return the chat item behind ``event`` (message chunks stitched into one ``Content``).
+    """Return the chat item behind ``event`` (a bot's streamed chunks as one ``Content``,
+    stitched by the session exactly as for ``events()``: see ``chat._stitch``).
 
     Examples
     --------
@@ -56,7 +57,10 @@ def event_line(event: Any) -> str:
     if event.raw is None:
         text = _CONNECTION_TEXT.get(event.kind, event.kind)
         return terminal_safe(f"{'*':>19}  {text}")
-    return text_line(event_item(event))
+    line = text_line(event_item(event))
+    if getattr(event, "complete", True) is False:
+        line += "  [incomplete: a streamed chunk never arrived]"
+    return line
 
 
 def _write(stream: TextIO, output: str, item: Mapping[str, Any], line: str) -> None:

@@ -123,3 +123,16 @@ def test_send_json_output(cpx: Cpx) -> None:
     response = json.loads(cpx.ok("send", "hello", "--output", "json").stdout)
     assert set(response) == {"Id", "AbsoluteTime"} or {"Id", "AbsoluteTime"} <= set(response)
     assert "ResponseMetadata" not in response
+
+
+def test_send_takes_16000_bytes_and_refuses_16385_before_any_request(cpx: Cpx, chat: Chat) -> None:
+    long_text = "€" * 5333 + "x"  # 16,000 bytes of UTF-8
+    cpx.ok("send", "-", stdin=long_text)
+    assert long_text in [item.get("Content") for item in chat.transcript()]
+    chat.emulator.clear_records()
+    for arguments in (("-",), ("hi", "--content-type", "text/html")):
+        stdin = "€" * 5461 + "xx" if arguments == ("-",) else None
+        refused = cpx.run("send", *arguments, stdin=stdin)
+        assert refused.returncode == 2
+        assert ("16384" if stdin else "SendMessage") in refused.stderr
+    assert not [r for r in chat.emulator.requests if r.operation == "SendMessage"]

@@ -135,3 +135,51 @@ def test_watch_stops_on_ctrl_c_without_leaving_the_chat(cpx: Cpx, chat: Chat) ->
         if item.get("ContentType", "").endswith("participant.left")
     ]
     assert left == []
+
+
+def test_watch_shows_a_streamed_bot_message_once_with_its_whole_text(cpx: Cpx, chat: Chat) -> None:
+    from boto3_connectparticipant_ext.emulator._ids import iso_timestamp
+
+    server = chat.emulator._server
+
+    def push(number: int, text: str, done: bool) -> None:
+        def send() -> None:
+            state = server.controller.state
+            contact = state.contact(chat.contact_id)
+            state._notify(
+                contact,
+                {
+                    "Id": "bot-message",
+                    "Type": "MESSAGE",
+                    "ContentType": "text/plain",
+                    "ParticipantRole": "SYSTEM",
+                    "DisplayName": "BOT",
+                    "AbsoluteTime": iso_timestamp(contact.last_time + 0.001),
+                    "Content": text,
+                    "MessageMetadata": {"ChunkNumber": number, "MessageCompleted": done},
+                },
+            )
+
+        server.call(send)
+
+    watcher = _start_watch(cpx)
+    try:
+        _wait_for_socket(chat.emulator, chat.contact_id)
+        assert watcher.stdout is not None
+        chat.agent_says("ready")
+        while True:
+            line = watcher.stdout.readline()
+            assert line, "cpx watch ended before showing the agent's message"
+            if "ready" in line:
+                break
+        # The service's way: the completed item carries the whole message; chunk 2 comes late.
+        push(1, "Hel", False)
+        push(3, "Hello world", True)
+        push(2, "lo ", False)
+        chat.emulator.end_contact(chat.contact_id)
+        stdout, stderr = watcher.communicate(timeout=30)
+    finally:
+        watcher.kill()
+    assert watcher.returncode == 0, stderr
+    bot_lines = [line for line in stdout.splitlines() if "BOT" in line]
+    assert len(bot_lines) == 1 and bot_lines[0].endswith("Hello world"), stdout

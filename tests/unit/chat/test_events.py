@@ -32,6 +32,8 @@ def item(**fields: object) -> dict[str, object]:
         ("participant.left", ev.ParticipantLeftEvent),
         ("participant.idle", ev.ParticipantIdleEvent),
         ("participant.returned", ev.ParticipantReturnedEvent),
+        ("participant.active", ev.ParticipantActiveEvent),
+        ("participant.inactive", ev.ParticipantInactiveEvent),
         ("participant.invited", ev.ParticipantInvitedEvent),
         ("participant.autodisconnection", ev.ParticipantAutoDisconnectedEvent),
         ("participant.displayname.updated", ev.ParticipantDisplayNameUpdatedEvent),
@@ -171,3 +173,25 @@ def test_raw_is_left_out_of_repr_and_equality() -> None:
     second = ev.event_from_item(item(Type="MESSAGE", Content="a", Secret="yyy"))
     assert "zzz" not in repr(first)
     assert first == second
+
+
+def test_participant_active_and_inactive_are_participant_events_exported_by_kind() -> None:
+    from boto3_connectparticipant_ext import chat
+
+    for kind, cls in (
+        ("participant.active", chat.ParticipantActiveEvent),
+        ("participant.inactive", chat.ParticipantInactiveEvent),
+    ):
+        assert issubclass(cls, chat.ParticipantEvent)
+        assert ev.event_kinds()[kind] is cls
+        assert cls.__name__ in chat.__all__ and cls.__name__ in ev.__all__
+
+
+@pytest.mark.parametrize("item_type", ["MESSAGE", "ATTACHMENT", "EVENT"])
+def test_rehydrated_items_expose_their_related_contact_id(item_type: str) -> None:
+    rehydrated = ev.event_from_item(
+        item(Type=item_type, ContentType=PREFIX + "participant.joined", RelatedContactId="c-0")
+    )
+    assert rehydrated.related_contact_id == "c-0"
+    own = ev.event_from_item(item(Type=item_type, ContentType=PREFIX + "participant.joined"))
+    assert own.related_contact_id is None

@@ -179,3 +179,29 @@ def test_resume_with_empty_saved_region_and_participant_id_treats_them_as_unset(
     )
     resumed = AsyncChatSession.resume(state)
     assert resumed.participant_id is None
+
+
+@pytest.mark.parametrize(
+    ("timeout", "expected"),
+    [
+        (float("nan"), ChatConfigError),
+        (float("inf"), ChatConfigError),
+        (1e300, ChatConfigError),
+        (-0.5, ChatConfigError),
+        ("5", ChatArgumentError),
+        (True, ChatArgumentError),
+    ],
+    ids=repr,
+)
+def test_events_timeout_must_be_finite_and_in_range(
+    timeout: Any, expected: type[ChatError]
+) -> None:
+    sync = ChatSession(TOKEN, endpoint_url=ENDPOINT, websocket=False)
+    try:
+        with pytest.raises(expected, match="timeout"):
+            sync.events(timeout=timeout)
+    finally:
+        sync.close()
+    asynchronous = AsyncChatSession(TOKEN, endpoint_url=ENDPOINT, websocket=False)
+    with pytest.raises(expected, match="timeout"):
+        asynchronous.events(timeout=timeout)
