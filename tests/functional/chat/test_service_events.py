@@ -169,7 +169,12 @@ def test_a_streamed_bot_message_arrives_as_one_message_with_its_chunks(chat: Cha
     assert message.content == "Your order ships tomorrow."
     assert (message.participant_role, message.display_name) == ("SYSTEM", "BOT")
     assert [chunk["MessageMetadata"]["ChunkNumber"] for chunk in message.chunks] == [1, 2, 3]
-    assert [chunk["Content"] for chunk in message.chunks] == ["Your order ", "ships ", "tomorrow."]
+    # The completed chunk carries the whole message, as the service sends it to chatjs.
+    assert [chunk["Content"] for chunk in message.chunks] == [
+        "Your order ",
+        "ships ",
+        "Your order ships tomorrow.",
+    ]
     assert [chunk["MessageMetadata"]["MessageCompleted"] for chunk in message.chunks] == [
         False,
         False,
