@@ -19,6 +19,8 @@ Routes (JSON bodies and answers):
   (secrets masked)
 * ``GET|POST|DELETE /_emulator/faults`` ``{kind, operation, participant_id, count, seconds}``
 * ``GET|PATCH /_emulator/config``: the JSON fields of EmulatorConfig
+* ``POST /_emulator/clock`` ``{"advance": seconds}``: move the emulator's clock
+  forward (answers ``{"offset": total seconds advanced}``)
 * ``PUT /_emulator/views/{view_token}``: a View document for DescribeView
 * ``GET /_emulator/authenticate/{session}?redirect_uri=...``: 302 to ``redirect_uri``
 
@@ -131,6 +133,11 @@ class ControlHttpApi:
             elif method != "GET":
                 raise _NotFound(f"{method} /_emulator/config")
             return self._config.to_json()
+        if parts == ["clock"] and method == "POST":
+            seconds = body.get("advance")
+            if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+                raise _BadRequest("advance must be a number of seconds")
+            return {"offset": control.advance_clock(seconds)}
         if len(parts) == 2 and parts[0] == "views" and method == "PUT":
             control.register_view(parts[1], body)
             return {}
