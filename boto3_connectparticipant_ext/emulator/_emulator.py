@@ -137,12 +137,12 @@ class Emulator:
 
     @property
     def instance_id(self) -> str:
-        """The Connect instance StartChatContact accepts."""
+        """The configured Connect instance (any is accepted unless ``config.strict_ids``)."""
         return self.config.instance_id
 
     @property
     def contact_flow_id(self) -> str:
-        """The contact flow StartChatContact accepts."""
+        """The configured contact flow (any is accepted unless ``config.strict_ids``)."""
         return self.config.contact_flow_id
 
     # -- driving chats ------------------------------------------------------------

@@ -11,7 +11,14 @@ Behaviour chosen where the service documentation is silent:
   starts with the customer joining;
 * when the customer disconnects the contact ends (``participant.left`` then
   ``chat.ended``); when an agent or bot disconnects only ``participant.left``;
-* StopContact writes ``chat.ended`` and closes every socket of the contact;
+* StopContact writes ``chat.ended`` and closes every socket of the contact; a
+  contact whose ChatDurationInMinutes is over ends the same way (by the
+  emulator's clock: timers, and a check on every lookup);
+* once the contact ended its ConnectionTokens are refused (AccessDenied on every
+  participant call, GetTranscript included), as the service does;
+  ``EmulatorConfig.tokens_work_after_chat_end`` keeps them for reads;
+* any InstanceId and ContactFlowId is accepted (a contact records the ones it was
+  started with) unless ``EmulatorConfig.strict_ids``;
 * AbsoluteTime values of one contact are strictly increasing (at least 1 ms
   apart), so a time-based StartPosition names one item;
 * typing events are pushed but not kept; receipts are pushed as
