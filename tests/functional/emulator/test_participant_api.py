@@ -124,12 +124,12 @@ def test_unsigned_client_sends_no_authorization(
 
 
 def test_expired_connection_token_is_access_denied(emulator: Emulator, client: Any) -> None:
-    emulator.config.update(connection_token_ttl=0.3)
+    emulator.config.update(connection_token_ttl=300)
     chat = open_chat(emulator, client)
     client.send_message(
         ConnectionToken=chat.connection_token, ContentType="text/plain", Content="a"
     )
-    time.sleep(0.4)
+    emulator.advance_clock(300)
     with pytest.raises(client.exceptions.AccessDeniedException):
         client.send_message(
             ConnectionToken=chat.connection_token, ContentType="text/plain", Content="b"
