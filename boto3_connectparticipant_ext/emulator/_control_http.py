@@ -3,7 +3,8 @@
 Routes (JSON bodies and answers):
 
 * ``GET /_emulator/health``: instance id, contact flow id, region
-* ``POST /_emulator/chats`` ``{display_name, initial_message}``: like StartChatContact
+* ``POST /_emulator/chats`` ``{display_name, initial_message, supported_content_types}``:
+  like StartChatContact
 * ``POST|GET /_emulator/contacts/{contact}/participants`` ``{role, display_name}``
 * ``POST /_emulator/contacts/{contact}/participants/{participant}/disconnect``
 * ``POST /_emulator/contacts/{contact}/messages`` ``{participant_id, content, content_type}``
@@ -112,9 +113,15 @@ class ControlHttpApi:
                 "region": self._config.region,
             }
         if parts == ["chats"] and method == "POST":
+            types = body.get("supported_content_types")
+            if types is not None and not (
+                isinstance(types, list) and all(isinstance(t, str) for t in types)
+            ):
+                raise _BadRequest("supported_content_types must be a list of strings")
             return control.start_chat(
                 display_name=_text(body, "display_name", "Customer"),
                 initial_message=_optional_text(body, "initial_message"),
+                supported_content_types=types,
             )
         if len(parts) >= 3 and parts[0] == "contacts":
             return self._contact_route(method, parts[1], parts[2:], body)
