@@ -145,6 +145,8 @@ def describe_contact(ctx: ConnectContext, params: dict[str, Any]) -> dict[str, A
         described["DisconnectTimestamp"] = contact.ended
     if contact.related_contact_id:
         described["RelatedContactId"] = contact.related_contact_id
+    if contact.attributes:
+        described["Attributes"] = dict(contact.attributes)
     agents = [p for p in contact.participants.values() if p.role == "AGENT"]
     if agents:
         described["AgentInfo"] = {"Id": agents[0].participant_id}

@@ -307,10 +307,14 @@ class ChatState:
             )
             related_contact_id = used.contact_id
             attributes = {**used.attributes, **(attributes or {})}
-        elif related_contact_id is not None and related_contact_id not in self.contacts:
-            raise ServiceError(
-                "ResourceNotFoundException", f"Contact {related_contact_id} not found"
-            )
+        elif related_contact_id is not None:
+            related = self.contacts.get(related_contact_id)
+            if related is None:
+                raise ServiceError(
+                    "ResourceNotFoundException", f"Contact {related_contact_id} not found"
+                )
+            # A related contact's properties are copied (administrator guide).
+            attributes = {**related.attributes, **(attributes or {})}
         options.check_initial_message(initial_message)
         contact_id = new_id()
         # Whole milliseconds, like the items' AbsoluteTime: nothing of the contact is older.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import botocore.session
 import pytest
 
 from boto3_connectparticipant_ext.emulator import Emulator
@@ -106,3 +107,30 @@ def test_refusals(emulator: Emulator, connect: Any, client: Any) -> None:
     persistent(ended["ContactId"])
     with pytest.raises(connect.exceptions.InvalidRequestException):  # used once already
         persistent(ended["ContactId"], "ENTIRE_PAST_SESSION")
+
+
+def test_related_and_persistent_contacts_copy_the_attributes(
+    emulator: Emulator, connect: Any, client: Any
+) -> None:
+    old = start(connect, Attributes={"order": "42", "tier": "gold"})
+    emulator.end_contact(old["ContactId"])
+    for extra in (
+        {"RelatedContactId": old["ContactId"]},
+        {
+            "PersistentChat": {
+                "RehydrationType": "FROM_SEGMENT",
+                "SourceContactId": old["ContactId"],
+            }
+        },
+    ):
+        new = start(connect, Attributes={"tier": "platinum"}, **extra)
+        contact = connect.describe_contact(InstanceId=MADE_UP_INSTANCE, ContactId=new["ContactId"])
+        assert contact["Contact"]["RelatedContactId"] == old["ContactId"]
+        if "Attributes" in contact["Contact"] or _describes_attributes():
+            assert contact["Contact"]["Attributes"] == {"order": "42", "tier": "platinum"}
+
+
+def _describes_attributes() -> bool:
+    model = botocore.session.get_session().get_service_model("connect")
+    shape = model.shape_for("Contact")
+    return "Attributes" in shape.members
