@@ -390,7 +390,15 @@ class ChatState:
         connect_participant: bool,
         websocket_base_url: str,
     ) -> dict[str, Any]:
-        """CreateParticipantConnection's answer for ``participant``."""
+        """CreateParticipantConnection's answer for ``participant``: only the parts asked for.
+
+        ``Type`` is optional in the model; ``ConnectParticipant=true`` alone marks the
+        participant connected and answers nothing else. The reference names no error
+        for a type the contact cannot use (WEBRTC_CONNECTION on a chat), so it is
+        answered (never stricter than the service). A request with neither a Type
+        nor ConnectParticipant asks for nothing: ValidationException (inferred;
+        checked by the handler).
+        """
         if not participant.active or not participant.contact.active:
             raise access_denied()
         now = self.clock()
