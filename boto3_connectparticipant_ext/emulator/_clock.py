@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import itertools
+import logging
 import math
 import threading
 import time
@@ -28,6 +29,7 @@ from typing import Optional
 from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
 
 AdvanceListener = Callable[[], None]
+_LOG = logging.getLogger("boto3_connectparticipant_ext.emulator")
 
 
 class EmulatorClock:
@@ -133,7 +135,10 @@ class ClockTimers:
         timer.done = True
         timer.handle = None
         self._pending.discard(timer)
-        timer.action()
+        try:
+            timer.action()
+        except Exception as error:  # one failing action must not stop the others
+            _LOG.error("emulator timer failed: %s", type(error).__name__)
 
     def _on_advance(self) -> None:
         self._pending = {timer for timer in self._pending if not timer.done}

@@ -82,7 +82,8 @@ class EmulatorConfig:
     scan_rule: ScanRule = approve_everything
     """``scan_rule(name, size)`` gives ``"APPROVED"`` or ``"REJECTED"``."""
     s3_endpoint_url: Optional[str] = None
-    """Hand out presigned URLs of this S3-compatible server (moto) instead of our own."""
+    """Hand out presigned URLs of this S3-compatible server (moto) instead of our own.
+    Its URLs expire by real time: ``Emulator.advance_clock`` does not reach them."""
     s3_bucket: str = "connect-emulator-attachments"
     max_request_bytes: int = 1024 * 1024
     """Largest API request body; larger gets 413 like API Gateway."""

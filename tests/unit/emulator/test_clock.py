@@ -75,3 +75,22 @@ def test_a_timer_runs_on_the_loop_when_its_time_comes() -> None:
         assert fired == [1_000.0]
     finally:
         loop.close()
+
+
+def test_a_failing_action_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:
+    clock = EmulatorClock(time_source=FrozenTime())
+    loop = asyncio.new_event_loop()
+    try:
+        timers = ClockTimers(clock, loop)
+        fired: list[str] = []
+
+        def broken() -> None:
+            raise RuntimeError("secret-token-value")
+
+        timers.after(1, broken)
+        timers.after(2, lambda: fired.append("second"))
+        clock.advance(5)
+        assert fired == ["second"]
+        assert "RuntimeError" in caplog.text and "secret-token-value" not in caplog.text
+    finally:
+        loop.close()
