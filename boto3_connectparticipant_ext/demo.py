@@ -130,9 +130,10 @@ def _play(*, attachment_size: int, quiet: bool, out: TextIO) -> None:
 
         _send(agent_client, "Thanks, I found the duplicate charge and refunded it.")
         _send(customer_client, "Great, thank you!")
+        # Read before the customer leaves: the end of the chat stops the ConnectionTokens.
+        items = list(agent_client.iter_transcript(Order="oldest-first"))
         customer_client.disconnect_participant()
 
-        items = list(agent_client.iter_transcript(Order="oldest-first"))
         _check_transcript(items, attachment_id=attachment_id)
         if not quiet:
             say(f"\ntranscript, oldest first ({len(items)} items):")

@@ -17,6 +17,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from boto3_connectparticipant_ext.emulator._chat_options import ChatOptions
 from boto3_connectparticipant_ext.emulator._ids import iso_timestamp, new_id
 from boto3_connectparticipant_ext.emulator._service_errors import ServiceError
 from boto3_connectparticipant_ext.emulator._state import ChatState, Contact
@@ -33,9 +34,7 @@ Handler = Callable[[ConnectContext, dict[str, Any]], dict[str, Any]]
 
 
 def _contact(ctx: ConnectContext, params: dict[str, Any]) -> Contact:
-    instance_id = params["InstanceId"]
-    if instance_id != ctx.state.config.instance_id:
-        raise ServiceError("ResourceNotFoundException", f"Instance {instance_id} not found")
+    ctx.state.require_known_instance(params["InstanceId"])
     return ctx.state.contact(params["ContactId"])
 
 
@@ -49,7 +48,9 @@ def _idempotent(
 
 
 def start_chat_contact(ctx: ConnectContext, params: dict[str, Any]) -> dict[str, Any]:
-    persistent = params.get("PersistentChat") or {}
+    persistent = params.get("PersistentChat")
+    if persistent is not None and not persistent.get("SourceContactId"):
+        raise ServiceError("InvalidRequestException", "PersistentChat.SourceContactId is required")
 
     def act() -> dict[str, Any]:
         return ctx.state.start_chat(
@@ -59,7 +60,8 @@ def start_chat_contact(ctx: ConnectContext, params: dict[str, Any]) -> dict[str,
             initial_message=params.get("InitialMessage"),
             attributes=params.get("Attributes"),
             related_contact_id=params.get("RelatedContactId"),
-            source_contact_id=persistent.get("SourceContactId"),
+            source_contact_id=persistent["SourceContactId"] if persistent else None,
+            options=ChatOptions.from_request(params),
         )
 
     return _idempotent(ctx, "StartChatContact", params, act)
@@ -75,6 +77,7 @@ def start_outbound_chat_contact(ctx: ConnectContext, params: dict[str, Any]) -> 
             attributes=params.get("Attributes"),
             related_contact_id=params.get("RelatedContactId"),
             initiation_method="OUTBOUND",
+            options=ChatOptions.from_request(params),
         )
         contact = ctx.state.contact(answer["ContactId"])
         system_message = params.get("InitialSystemMessage")
@@ -115,11 +118,11 @@ def create_participant(ctx: ConnectContext, params: dict[str, Any]) -> dict[str,
 
 
 def stop_contact(ctx: ConnectContext, params: dict[str, Any]) -> dict[str, Any]:
-    instance_id = params["InstanceId"]
-    if instance_id != ctx.state.config.instance_id:
-        raise ServiceError("ResourceNotFoundException", f"Instance {instance_id} not found")
+    ctx.state.require_known_instance(params["InstanceId"])
     contact = ctx.state.contacts.get(params["ContactId"])
-    if contact is None:
+    if contact is not None:
+        ctx.state.expire_if_due(contact)
+    if contact is None or not contact.active:
         raise ServiceError("ContactNotFoundException", "Contact not found or already ended")
     ctx.state.end_contact(contact)
     return {}
@@ -135,14 +138,15 @@ def describe_contact(ctx: ConnectContext, params: dict[str, Any]) -> dict[str, A
         "InitiationMethod": contact.initiation_method,
         "Channel": contact.channel,
         "InitiationTimestamp": contact.created,
-        "LastUpdateTimestamp": contact.ended or contact.last_time or contact.created,
+        # Never before the initiation: the newest of creation, last item and end.
+        "LastUpdateTimestamp": max(contact.created, contact.last_time, contact.ended or 0.0),
     }
     if contact.ended is not None:
         described["DisconnectTimestamp"] = contact.ended
-    if contact.continued_from:
-        described["PreviousContactId"] = contact.continued_from
     if contact.related_contact_id:
         described["RelatedContactId"] = contact.related_contact_id
+    if contact.attributes:
+        described["Attributes"] = dict(contact.attributes)
     agents = [p for p in contact.participants.values() if p.role == "AGENT"]
     if agents:
         described["AgentInfo"] = {"Id": agents[0].participant_id}
@@ -156,7 +160,9 @@ def start_contact_streaming(ctx: ConnectContext, params: dict[str, Any]) -> dict
 
     def act() -> dict[str, Any]:
         streaming_id = new_id()
-        contact.streaming[streaming_id] = dict(params["ChatStreamingConfiguration"])
+        configuration = dict(params["ChatStreamingConfiguration"])
+        contact.streaming[streaming_id] = configuration
+        contact.streaming_endpoint_arn = configuration.get("StreamingEndpointArn")
         return {"StreamingId": streaming_id}
 
     return _idempotent(ctx, "StartContactStreaming", params, act)
@@ -168,6 +174,8 @@ def stop_contact_streaming(ctx: ConnectContext, params: dict[str, Any]) -> dict[
         raise ServiceError(
             "ResourceNotFoundException", f"Streaming {params['StreamingId']} not found"
         )
+    if not contact.streaming:
+        contact.streaming_endpoint_arn = None
     return {}
 
 

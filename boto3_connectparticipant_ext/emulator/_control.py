@@ -22,6 +22,14 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any, Optional
 
+from boto3_connectparticipant_ext.emulator._chat_options import (
+    EVERY_CONTENT_TYPE,
+    ChatOptions,
+)
+from boto3_connectparticipant_ext.emulator._chat_options import (
+    supported_content_types as check_supported_content_types,
+)
+from boto3_connectparticipant_ext.emulator._clock import EmulatorClock
 from boto3_connectparticipant_ext.emulator._faults import (
     FRAME_FAULTS,
     HTTP_FAULTS,
@@ -54,11 +62,23 @@ class Controller:
         faults: FaultRegistry,
         *,
         hub: Optional[WebsocketHub],
+        clock: Optional[EmulatorClock] = None,
     ) -> None:
         self.state = state
         self.recorder = recorder
         self.faults = faults
         self.hub = hub
+        self.clock = clock
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the emulator's clock forward; whatever falls due happens now. Returns the offset."""
+        if self.clock is None:
+            raise EmulatorConfigError("this controller has no clock to advance")
+        self.clock.advance(seconds)
+        # Contacts whose lifetime is over end even where no timer runs (no event loop).
+        for contact in list(self.state.contacts.values()):
+            self.state.expire_if_due(contact)
+        return self.clock.offset
 
     def _participant(self, contact_id: str, participant_id: str) -> Participant:
         try:
@@ -72,6 +92,7 @@ class Controller:
         display_name: str = "Customer",
         initial_message: Optional[str] = None,
         attributes: Optional[dict[str, str]] = None,
+        supported_content_types: Optional[list[str]] = None,
     ) -> dict[str, Any]:
         message = (
             {"ContentType": "text/plain", "Content": initial_message}
@@ -79,8 +100,16 @@ class Controller:
             else None
         )
         try:
+            options = ChatOptions(
+                supported_content_types=EVERY_CONTENT_TYPE
+                if supported_content_types is None
+                else check_supported_content_types(supported_content_types)
+            )
             return self.state.start_chat(
-                display_name=display_name, initial_message=message, attributes=attributes
+                display_name=display_name,
+                initial_message=message,
+                attributes=attributes,
+                options=options,
             )
         except ServiceError as error:
             raise _operation_error(error) from None

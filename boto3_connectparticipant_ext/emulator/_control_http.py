@@ -3,7 +3,8 @@
 Routes (JSON bodies and answers):
 
 * ``GET /_emulator/health``: instance id, contact flow id, region
-* ``POST /_emulator/chats`` ``{display_name, initial_message}``: like StartChatContact
+* ``POST /_emulator/chats`` ``{display_name, initial_message, supported_content_types}``:
+  like StartChatContact
 * ``POST|GET /_emulator/contacts/{contact}/participants`` ``{role, display_name}``
 * ``POST /_emulator/contacts/{contact}/participants/{participant}/disconnect``
 * ``POST /_emulator/contacts/{contact}/messages`` ``{participant_id, content, content_type}``
@@ -19,6 +20,8 @@ Routes (JSON bodies and answers):
   (secrets masked)
 * ``GET|POST|DELETE /_emulator/faults`` ``{kind, operation, participant_id, count, seconds}``
 * ``GET|PATCH /_emulator/config``: the JSON fields of EmulatorConfig
+* ``POST /_emulator/clock`` ``{"advance": seconds}``: move the emulator's clock
+  forward (answers ``{"offset": total seconds advanced}``)
 * ``PUT /_emulator/views/{view_token}``: a View document for DescribeView
 * ``GET /_emulator/authenticate/{session}?redirect_uri=...``: 302 to ``redirect_uri``
 
@@ -110,9 +113,15 @@ class ControlHttpApi:
                 "region": self._config.region,
             }
         if parts == ["chats"] and method == "POST":
+            types = body.get("supported_content_types")
+            if types is not None and not (
+                isinstance(types, list) and all(isinstance(t, str) for t in types)
+            ):
+                raise _BadRequest("supported_content_types must be a list of strings")
             return control.start_chat(
                 display_name=_text(body, "display_name", "Customer"),
                 initial_message=_optional_text(body, "initial_message"),
+                supported_content_types=types,
             )
         if len(parts) >= 3 and parts[0] == "contacts":
             return self._contact_route(method, parts[1], parts[2:], body)
@@ -131,6 +140,11 @@ class ControlHttpApi:
             elif method != "GET":
                 raise _NotFound(f"{method} /_emulator/config")
             return self._config.to_json()
+        if parts == ["clock"] and method == "POST":
+            seconds = body.get("advance")
+            if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+                raise _BadRequest("advance must be a number of seconds")
+            return {"offset": control.advance_clock(seconds)}
         if len(parts) == 2 and parts[0] == "views" and method == "PUT":
             control.register_view(parts[1], body)
             return {}

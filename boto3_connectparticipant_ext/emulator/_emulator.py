@@ -146,12 +146,12 @@ class Emulator:
 
     @property
     def instance_id(self) -> str:
-        """The Connect instance StartChatContact accepts."""
+        """The configured Connect instance (any is accepted unless ``config.strict_ids``)."""
         return self.config.instance_id
 
     @property
     def contact_flow_id(self) -> str:
-        """The contact flow StartChatContact accepts."""
+        """The configured contact flow (any is accepted unless ``config.strict_ids``)."""
         return self.config.contact_flow_id
 
     # -- driving chats ------------------------------------------------------------
@@ -162,18 +162,44 @@ class Emulator:
         display_name: str = "Customer",
         initial_message: Optional[str] = None,
         attributes: Optional[dict[str, str]] = None,
+        supported_content_types: Optional[Sequence[str]] = None,
     ) -> dict[str, Any]:
         """Start a chat like StartChatContact.
 
-        Returns ``{"ContactId", "ParticipantId", "ParticipantToken"}``.
+        Returns ``{"ContactId", "ParticipantId", "ParticipantToken"}``. The contact
+        supports every message content type unless ``supported_content_types`` says
+        otherwise (checked like StartChatContact's ``SupportedMessagingContentTypes``;
+        StartChatContact itself defaults to ``["text/plain"]``, as the service does).
         """
         result: dict[str, Any] = self._call(
             "start_chat",
             display_name=display_name,
             initial_message=initial_message,
             attributes=attributes,
+            supported_content_types=(
+                None if supported_content_types is None else list(supported_content_types)
+            ),
         )
         return result
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the emulator's clock ``seconds`` forward; return the total advance so far.
+
+        Everything timed happens as if that time had passed: tokens and URLs
+        expire, contacts reach their ChatDurationInMinutes and end, idle or old
+        sockets close, later items carry the later ``AbsoluteTime``. The clock is
+        real time plus this offset; it never goes back.
+
+        Examples
+        --------
+        >>> with Emulator() as emu:
+        ...     chat = emu.start_chat()
+        ...     emu.advance_clock(25 * 3600)
+        ...     emu.transcript(chat["ContactId"])[-1]["ContentType"]
+        90000.0
+        'application/vnd.amazonaws.connect.event.chat.ended'
+        """
+        return float(self._call("advance_clock", seconds))
 
     def add_participant(
         self, contact_id: str, *, role: str = "AGENT", display_name: Optional[str] = None

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from boto3_connectparticipant_ext.emulator import _connect_api, _cors, _participant_api
+from boto3_connectparticipant_ext.emulator._clock import ClockTimers, EmulatorClock
 from boto3_connectparticipant_ext.emulator._control import Controller
 from boto3_connectparticipant_ext.emulator._faults import FaultRegistry
 from boto3_connectparticipant_ext.emulator._http_api import ApiDispatcher, Reset, error_response
@@ -91,6 +92,7 @@ class EmulatorServer:
         self._hub: Optional[WebsocketHub] = None
         self._dispatcher: Optional[ApiDispatcher] = None
         self._control_http: Any = None
+        self.clock = EmulatorClock()
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -147,16 +149,18 @@ class EmulatorServer:
     def _build(self, loop: asyncio.AbstractEventLoop) -> None:
         from boto3_connectparticipant_ext.emulator._control_http import ControlHttpApi
 
-        def schedule(delay: float, action: Callable[[], None]) -> None:
-            loop.call_later(delay, action)
+        timers = ClockTimers(self.clock, loop)
 
-        state = ChatState(self.config, schedule=schedule)
+        def schedule(delay: float, action: Callable[[], None]) -> None:
+            timers.after(delay, action)
+
+        state = ChatState(self.config, clock=self.clock.now, schedule=schedule)
         recorder = Recorder(
             max_requests=self.config.max_recorded_requests,
             max_frames=self.config.max_recorded_frames,
         )
         faults = FaultRegistry()
-        self._hub = WebsocketHub(state, recorder, faults)
+        self._hub = WebsocketHub(state, recorder, faults, timers=timers)
         if self.config.s3_endpoint_url:
             self._store = S3ObjectStore(
                 endpoint_url=self.config.s3_endpoint_url,
@@ -165,7 +169,10 @@ class EmulatorServer:
             )
         else:
             self._local_store = LocalObjectStore(
-                base_url=self.endpoint_url, bucket=self.config.s3_bucket, region=self.config.region
+                base_url=self.endpoint_url,
+                bucket=self.config.s3_bucket,
+                region=self.config.region,
+                clock=self.clock.now,
             )
             self._store = self._local_store
         websocket_url = "ws://" + self.endpoint_url.split("://", 1)[1] + WEBSOCKET_PATH
@@ -181,7 +188,7 @@ class EmulatorServer:
             ),
             connect_context=_connect_api.ConnectContext(state=state),
         )
-        self.controller = Controller(state, recorder, faults, hub=self._hub)
+        self.controller = Controller(state, recorder, faults, hub=self._hub, clock=self.clock)
         # Emulator bots: a listener on the state's items (see bots/runner.py).
         self.bots = BotHost(state, self._dispatcher._participant)
         self._control_http = ControlHttpApi(self.controller, self.config)

@@ -11,7 +11,14 @@ Behaviour chosen where the service documentation is silent:
   starts with the customer joining;
 * when the customer disconnects the contact ends (``participant.left`` then
   ``chat.ended``); when an agent or bot disconnects only ``participant.left``;
-* StopContact writes ``chat.ended`` and closes every socket of the contact;
+* StopContact writes ``chat.ended`` and closes every socket of the contact; a
+  contact whose ChatDurationInMinutes is over ends the same way (by the
+  emulator's clock: timers, and a check on every lookup);
+* once the contact ended its ConnectionTokens are refused (AccessDenied on every
+  participant call, GetTranscript included), as the service does;
+  ``EmulatorConfig.tokens_work_after_chat_end`` keeps them for reads;
+* any InstanceId and ContactFlowId is accepted (a contact records the ones it was
+  started with) unless ``EmulatorConfig.strict_ids``;
 * AbsoluteTime values of one contact are strictly increasing (at least 1 ms
   apart), so a time-based StartPosition names one item;
 * typing events are pushed but not kept; receipts are pushed as
@@ -43,12 +50,14 @@ import time
 from collections.abc import Callable
 from typing import Any, Optional
 
+from boto3_connectparticipant_ext.emulator._chat_options import EVERY_CONTENT_TYPE, ChatOptions
 from boto3_connectparticipant_ext.emulator._ids import (
     iso_timestamp,
     new_id,
     new_secret,
     parse_iso_timestamp,
 )
+from boto3_connectparticipant_ext.emulator._persistent import rehydrated_item, rehydration_plan
 from boto3_connectparticipant_ext.emulator._service_errors import (
     ServiceError,
     access_denied,
@@ -58,7 +67,10 @@ from boto3_connectparticipant_ext.emulator._service_errors import (
 from boto3_connectparticipant_ext.emulator._service_events import EVENT_PREFIX, resolve_event
 from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
 from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
-from boto3_connectparticipant_ext.service_limits import MAX_MESSAGE_CONTENT_BYTES
+from boto3_connectparticipant_ext.service_limits import (
+    MAX_MESSAGE_CONTENT_BYTES,
+    message_content_problem,
+)
 
 TYPING = EVENT_PREFIX + "typing"
 DELIVERED = EVENT_PREFIX + "message.delivered"
@@ -66,6 +78,7 @@ READ = EVENT_PREFIX + "message.read"
 JOINED = EVENT_PREFIX + "participant.joined"
 LEFT = EVENT_PREFIX + "participant.left"
 CHAT_ENDED = EVENT_PREFIX + "chat.ended"
+CHAT_REHYDRATED = EVENT_PREFIX + "chat.rehydrated"
 CONNECTION_ACKNOWLEDGED = EVENT_PREFIX + "connection.acknowledged"
 SENDABLE_EVENTS = frozenset({TYPING, DELIVERED, READ})
 """What SendEvent accepts; ``connection.acknowledged`` only with the config's opt-in."""
@@ -140,7 +153,6 @@ class Contact:
     channel: str = "CHAT"
     initiation_method: str = "API"
     ended: Optional[float] = None
-    continued_from: Optional[str] = None
     related_contact_id: Optional[str] = None
     attributes: dict[str, str] = dataclasses.field(default_factory=dict)
     participants: dict[str, Participant] = dataclasses.field(default_factory=dict)
@@ -148,7 +160,14 @@ class Contact:
     item_index: dict[str, int] = dataclasses.field(default_factory=dict)
     attachments_started: int = 0
     streaming: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    streaming_endpoint_arn: Optional[str] = None
+    """StartContactStreaming's ``StreamingEndpointArn`` (kept; nothing is delivered)."""
     last_time: float = 0.0
+    supported_content_types: tuple[str, ...] = EVERY_CONTENT_TYPE
+    expires_at: Optional[float] = None
+    """When the contact ends by itself (``ChatDurationInMinutes``); ``None``: never."""
+    disconnect_on_customer_exit: tuple[str, ...] = ()
+    rehydration_type: Optional[str] = None
 
     @property
     def active(self) -> bool:
@@ -182,6 +201,7 @@ class ChatState:
         self._connection_tokens: dict[str, ConnectionGrant] = {}
         self._websocket_grants: dict[str, WebsocketGrant] = {}
         self._idempotent: dict[tuple[str, str, str], Any] = {}
+        self._persisted_sources: set[str] = set()
         self.item_listeners: list[ItemListener] = []
         # Flows StartChatContact accepts besides config.contact_flow_id (emulator bots add theirs).
         self.flow_ids: set[str] = set()
@@ -191,11 +211,18 @@ class ChatState:
 
     def contact(self, contact_id: str) -> Contact:
         try:
-            return self.contacts[contact_id]
+            contact = self.contacts[contact_id]
         except KeyError:
             raise ServiceError(
                 "ResourceNotFoundException", f"Contact {contact_id} not found"
             ) from None
+        self.expire_if_due(contact)
+        return contact
+
+    def expire_if_due(self, contact: Contact) -> None:
+        """End ``contact`` when its ChatDurationInMinutes is over (timers also do this)."""
+        if contact.active and contact.expires_at is not None and contact.expires_at <= self.clock():
+            self.end_contact(contact)
 
     def participant(self, contact_id: str, participant_id: str) -> Participant:
         contact = self.contact(contact_id)
@@ -210,11 +237,17 @@ class ChatState:
         participant = self._participant_tokens.get(token or "")
         if participant is None:
             raise access_denied()
+        self.expire_if_due(participant.contact)
         return participant
 
     def by_connection_token(self, token: Optional[str]) -> ConnectionGrant:
         grant = self._connection_tokens.get(token or "")
         if grant is None or grant.expiry <= self.clock():
+            raise access_denied()
+        contact = grant.participant.contact
+        self.expire_if_due(contact)
+        # The service stops the ConnectionToken when the chat ends (service-facts.md).
+        if not contact.active and not self.config.tokens_work_after_chat_end:
             raise access_denied()
         return grant
 
@@ -255,44 +288,68 @@ class ChatState:
         source_contact_id: Optional[str] = None,
         initiation_method: str = "API",
         customer_role: str = "CUSTOMER",
+        options: Optional[ChatOptions] = None,
     ) -> dict[str, Any]:
-        """Create a chat contact with its customer, like StartChatContact."""
+        """Create a chat contact with its customer, like StartChatContact.
+
+        Without ``options`` (the control API) the contact supports every content type.
+        """
+        options = options or ChatOptions(supported_content_types=EVERY_CONTENT_TYPE)
         instance_id = instance_id or self.config.instance_id
         contact_flow_id = contact_flow_id or self.config.contact_flow_id
-        if instance_id != self.config.instance_id:
-            raise ServiceError("ResourceNotFoundException", f"Instance {instance_id} not found")
-        if contact_flow_id != self.config.contact_flow_id and contact_flow_id not in self.flow_ids:
+        self.require_known_instance(instance_id)
+        if (
+            self.config.strict_ids
+            and contact_flow_id != self.config.contact_flow_id
+            and contact_flow_id not in self.flow_ids
+        ):
             raise ServiceError(
                 "ResourceNotFoundException", f"Contact flow {contact_flow_id} not found"
             )
+        past: list[Contact] = []
         if source_contact_id is not None:
-            source = self.contacts.get(source_contact_id)
-            if source is None:
-                raise ServiceError(
-                    "ResourceNotFoundException", f"Contact {source_contact_id} not found"
-                )
-            if source.active:
-                raise ServiceError(
-                    "InvalidRequestException",
-                    "The source contact of a persistent chat must have ended",
-                )
-        if related_contact_id is not None and related_contact_id not in self.contacts:
-            raise ServiceError(
-                "ResourceNotFoundException", f"Contact {related_contact_id} not found"
+            used, past = rehydration_plan(
+                self.contacts,
+                rehydration_type=options.rehydration_type,
+                source_contact_id=source_contact_id,
+                related_contact_id=related_contact_id,
+                used_sources=self._persisted_sources,
             )
+            related_contact_id = used.contact_id
+            attributes = {**used.attributes, **(attributes or {})}
+        elif related_contact_id is not None:
+            related = self.contacts.get(related_contact_id)
+            if related is None:
+                raise ServiceError(
+                    "ResourceNotFoundException", f"Contact {related_contact_id} not found"
+                )
+            # A related contact's properties are copied (administrator guide).
+            attributes = {**related.attributes, **(attributes or {})}
+        options.check_initial_message(initial_message)
         contact_id = new_id()
+        # Whole milliseconds, like the items' AbsoluteTime: nothing of the contact is older.
+        created = math.floor(self.clock() * 1000) / 1000
+        minutes = options.duration_minutes or self.config.chat_duration_minutes
         contact = Contact(
             contact_id=contact_id,
             initial_contact_id=contact_id,
             instance_id=instance_id,
             contact_flow_id=contact_flow_id,
-            created=self.clock(),
+            created=created,
             initiation_method=initiation_method,
-            continued_from=source_contact_id,
             related_contact_id=related_contact_id,
             attributes=dict(attributes or {}),
+            supported_content_types=options.supported_content_types,
+            expires_at=None if minutes is None else created + minutes * 60.0,
+            disconnect_on_customer_exit=options.disconnect_on_customer_exit,
+            rehydration_type=options.rehydration_type if past else None,
         )
         self.contacts[contact_id] = contact
+        if past:
+            self._persisted_sources.add(str(source_contact_id))
+            self._rehydrate(contact, past)
+        if contact.expires_at is not None and self._schedule is not None:
+            self._schedule(contact.expires_at - self.clock(), lambda: self.expire_if_due(contact))
         result: dict[str, Any] = {"ContactId": contact_id}
         if customer_role:
             customer = self.add_participant(contact, role=customer_role, display_name=display_name)
@@ -302,9 +359,22 @@ class ChatState:
                 self.post_message(
                     customer, initial_message["ContentType"], initial_message["Content"]
                 )
-        if source_contact_id is not None:
-            result["ContinuedFromContactId"] = source_contact_id
+        if past:
+            result["ContinuedFromContactId"] = related_contact_id
         return result
+
+    def require_known_instance(self, instance_id: str) -> None:
+        """Any instance exists unless ``strict_ids`` (then only the configured one)."""
+        if self.config.strict_ids and instance_id != self.config.instance_id:
+            raise ServiceError("ResourceNotFoundException", f"Instance {instance_id} not found")
+
+    def _rehydrate(self, contact: Contact, past: list[Contact]) -> None:
+        """Copy the past contacts' items into ``contact``, then ``chat.rehydrated``."""
+        for source in past:
+            for entry in source.items:
+                self._keep(contact, rehydrated_item(entry.data, contact))
+                contact.last_time = max(contact.last_time, entry.time)
+        self._keep(contact, self._contact_item(CHAT_REHYDRATED)(contact))
 
     def add_participant(self, contact: Contact, *, role: str, display_name: str) -> Participant:
         if not contact.active:
@@ -330,7 +400,15 @@ class ChatState:
         connect_participant: bool,
         websocket_base_url: str,
     ) -> dict[str, Any]:
-        """CreateParticipantConnection's answer for ``participant``."""
+        """CreateParticipantConnection's answer for ``participant``: only the parts asked for.
+
+        ``Type`` is optional in the model; ``ConnectParticipant=true`` alone marks the
+        participant connected and answers nothing else. The reference names no error
+        for a type the contact cannot use (WEBRTC_CONNECTION on a chat), so it is
+        answered (never stricter than the service). A request with neither a Type
+        nor ConnectParticipant asks for nothing: ValidationException (inferred;
+        checked by the handler).
+        """
         if not participant.active or not participant.contact.active:
             raise access_denied()
         now = self.clock()
@@ -373,15 +451,26 @@ class ChatState:
             raise access_denied()
 
     def disconnect(self, participant: Participant) -> None:
-        """DisconnectParticipant: the participant leaves; a leaving customer ends the chat."""
+        """DisconnectParticipant: the participant leaves; a leaving customer ends the chat.
+
+        When the customer leaves, the participants whose role the contact's
+        ``DisconnectOnCustomerExit`` lists leave too, before ``chat.ended``.
+        """
         self.require_can_write(participant)
+        self._leave(participant)
+        contact = participant.contact
+        if participant.role == "CUSTOMER":
+            for other in list(contact.participants.values()):
+                if other.active and other.role in contact.disconnect_on_customer_exit:
+                    self._leave(other)
+            self.end_contact(contact)
+
+    def _leave(self, participant: Participant) -> None:
         participant.active = False
         contact = participant.contact
         self._append(contact, self._participant_item(participant, "EVENT", LEFT))
         for listener in list(self.end_listeners):
             listener(contact, participant)
-        if participant.role == "CUSTOMER":
-            self.end_contact(contact)
 
     def end_contact(self, contact: Contact) -> None:
         """StopContact: ``chat.ended``, then every socket of the contact is closed."""
@@ -403,6 +492,11 @@ class ChatState:
         limits = self.config.message_content_limits
         if content_type not in limits:
             raise validation(f"Unsupported content type: {content_type}")
+        supported = participant.contact.supported_content_types
+        if content_type not in supported:
+            # The contact's SupportedMessagingContentTypes (StartChatContact) rule it out.
+            problem = message_content_problem(content_type, content, supported=supported)
+            raise validation(problem or f"Unsupported content type: {content_type}")
         size = len(content.encode("utf-8", "surrogatepass"))
         if not 1 <= size <= limits[content_type]:
             raise validation(

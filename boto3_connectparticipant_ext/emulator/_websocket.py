@@ -14,6 +14,18 @@ HTTP 403 at the upgrade, like API Gateway. Frames follow the service:
 * every new item of the contact goes to every subscribed socket of every
   participant, as ``{"content":"<item JSON>","contentType":"application/json","topic":"aws/chat"}``.
 
+API Gateway's websocket quotas, on by default (``EmulatorConfig``), timed by the
+emulator's clock (so ``advance_clock`` triggers them):
+
+* a socket is closed with 1001 "Going away" at ``websocket_max_age`` (2 hours);
+* a socket without a frame for ``websocket_idle_timeout`` (10 minutes) is closed
+  with 1001 too. Frames in either direction count (inferred: API Gateway does
+  not say which; counting both never closes a socket the service would keep),
+  so the chat heartbeat every 10 s keeps a socket open; websocket pings do not
+  count;
+* a client frame over ``websocket_max_frame_bytes`` (32 KB) closes it with 1009
+  "message too big".
+
 Each socket has one queue and one writer task, so frames leave in order.
 
 Examples
@@ -31,6 +43,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from boto3_connectparticipant_ext.emulator._clock import ClockTimers, Timer
 from boto3_connectparticipant_ext.emulator._faults import Fault, FaultRegistry
 from boto3_connectparticipant_ext.emulator._ids import new_connection_id, new_id
 from boto3_connectparticipant_ext.emulator._records import RecordedFrame, Recorder
@@ -63,7 +76,8 @@ class SocketSession:
     queue: asyncio.Queue[_Outgoing]
     subscribed: bool = False
     writer: Optional[asyncio.Task[None]] = None
-    age_timer: Optional[asyncio.TimerHandle] = None
+    age_timer: Optional[Timer] = None
+    idle_timer: Optional[Timer] = None
 
     def abort(self) -> None:
         transport = self.request.transport
@@ -101,8 +115,16 @@ def chat_frame(item: dict[str, Any]) -> str:
 class WebsocketHub:
     """Every open chat socket, by contact."""
 
-    def __init__(self, state: ChatState, recorder: Recorder, faults: FaultRegistry) -> None:
+    def __init__(
+        self,
+        state: ChatState,
+        recorder: Recorder,
+        faults: FaultRegistry,
+        *,
+        timers: Optional[ClockTimers] = None,
+    ) -> None:
         self._state = state
+        self._timers = timers
         self._recorder = recorder
         self._faults = faults
         self._by_contact: dict[str, set[SocketSession]] = {}
@@ -167,7 +189,9 @@ class WebsocketHub:
         if participant is None or not participant.active or not participant.contact.active:
             on_answer(403)
             return web.json_response({"message": "Forbidden"}, status=403)
-        websocket = web.WebSocketResponse(autoping=True)
+        max_frame = self._state.config.websocket_max_frame_bytes
+        # aiohttp closes with 1009 (message too big) above max_msg_size; 0 is no limit.
+        websocket = web.WebSocketResponse(autoping=True, max_msg_size=max_frame or 0)
         if not websocket.can_prepare(request).ok:
             on_answer(426)
             return web.json_response({"message": "Expected a websocket upgrade"}, status=426)
@@ -184,10 +208,11 @@ class WebsocketHub:
         self._by_contact.setdefault(contact_id, set()).add(session)
         session.writer = asyncio.ensure_future(self._write(session))
         max_age = self._state.config.websocket_max_age
-        if max_age is not None:
-            session.age_timer = asyncio.get_running_loop().call_later(
-                max_age, session.queue.put_nowait, _Close(GOING_AWAY, "Going away")
+        if max_age is not None and self._timers is not None:
+            session.age_timer = self._timers.after(
+                max_age, lambda: session.queue.put_nowait(_Close(GOING_AWAY, "Going away"))
             )
+        self._touch(session)
         if self._faults.take_pending_drop(participant.participant_id):
             session.abort()
         try:
@@ -203,8 +228,9 @@ class WebsocketHub:
             sessions.discard(session)
             if not sessions:
                 del self._by_contact[contact_id]
-        if session.age_timer is not None:
-            session.age_timer.cancel()
+        for timer in (session.age_timer, session.idle_timer):
+            if timer is not None:
+                timer.cancel()
         if session.writer is not None and not session.writer.done():
             session.writer.cancel()
 
@@ -212,6 +238,8 @@ class WebsocketHub:
         from aiohttp import WSMsgType
 
         async for message in session.websocket:
+            if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                self._touch(session)
             if message.type == WSMsgType.TEXT:
                 self._record("in", session, message.data)
                 self._answer(session, message.data)
@@ -220,6 +248,17 @@ class WebsocketHub:
                 self._send(session, self._forbidden(session))
             elif message.type == WSMsgType.ERROR:
                 return
+
+    def _touch(self, session: SocketSession) -> None:
+        """A frame went by: the idle timeout starts again."""
+        idle = self._state.config.websocket_idle_timeout
+        if session.idle_timer is not None:
+            session.idle_timer.cancel()
+            session.idle_timer = None
+        if idle is not None and self._timers is not None:
+            session.idle_timer = self._timers.after(
+                idle, lambda: session.queue.put_nowait(_Close(GOING_AWAY, "Going away"))
+            )
 
     def _answer(self, session: SocketSession, text: str) -> None:
         frame = parse_client_frame(text)
@@ -273,6 +312,7 @@ class WebsocketHub:
                 await websocket.close(code=outgoing.code, message=outgoing.message.encode())
                 return
             self._record("out", session, outgoing)
+            self._touch(session)
             try:
                 await websocket.send_str(outgoing)
             except (ConnectionError, RuntimeError):

@@ -60,8 +60,15 @@ class EmulatorConfig:
     """Lifetime of a ConnectionToken (``ConnectionCredentials.Expiry``)."""
     websocket_connection_expiry: float = 100.0
     """Time within which a websocket URL must be opened (``Websocket.ConnectionExpiry``)."""
-    websocket_max_age: Optional[float] = None
-    """Close open sockets (code 1001) after this age; ``None`` keeps them open."""
+    websocket_max_age: Optional[float] = 7200.0
+    """Close open sockets (code 1001, "Going away") at this age, as API Gateway does after
+    2 hours; ``None`` keeps them open."""
+    websocket_idle_timeout: Optional[float] = 600.0
+    """Close a socket (code 1001) after this long without a frame in either direction
+    (API Gateway: 10 minutes); ``None`` never does."""
+    websocket_max_frame_bytes: Optional[int] = 32 * 1024
+    """A client frame larger than this closes the socket with code 1009 (API Gateway's
+    32 KB frame quota); ``None`` takes any size."""
     participant_token_ttl: float = 1500 * 60.0
     """Lifetime reported for ParticipantTokens (CreateParticipant's ``Expiry``)."""
     attachment_max_bytes: int = DEFAULT_ATTACHMENT_MAX_BYTES
@@ -75,7 +82,8 @@ class EmulatorConfig:
     scan_rule: ScanRule = approve_everything
     """``scan_rule(name, size)`` gives ``"APPROVED"`` or ``"REJECTED"``."""
     s3_endpoint_url: Optional[str] = None
-    """Hand out presigned URLs of this S3-compatible server (moto) instead of our own."""
+    """Hand out presigned URLs of this S3-compatible server (moto) instead of our own.
+    Its URLs expire by real time: ``Emulator.advance_clock`` does not reach them."""
     s3_bucket: str = "connect-emulator-attachments"
     max_request_bytes: int = 1024 * 1024
     """Largest API request body; larger gets 413 like API Gateway."""
@@ -83,6 +91,15 @@ class EmulatorConfig:
         default_factory=lambda: dict.fromkeys(SEND_MESSAGE_CONTENT_TYPES, MAX_MESSAGE_CONTENT_BYTES)
     )
     """Allowed SendMessage content types and their longest ``Content``."""
+    chat_duration_minutes: Optional[int] = 1500
+    """Lifetime of a contact whose StartChatContact gave no ``ChatDurationInMinutes``
+    (the service's default is 25 hours); ``None``: such chats never expire."""
+    tokens_work_after_chat_end: bool = False
+    """Keep ConnectionTokens working after the chat ended (reads only). The service stops
+    them (every participant call is AccessDenied); ``True`` is the emulator's old behaviour."""
+    strict_ids: bool = False
+    """Accept only ``instance_id`` and ``contact_flow_id`` (ResourceNotFound otherwise).
+    By default any InstanceId and ContactFlowId is accepted, so code with real ids runs."""
     region: str = "us-east-1"
     account_id: str = "123456789012"
     instance_id: str = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
@@ -115,8 +132,15 @@ class EmulatorConfig:
         ):
             _require_number(name, getattr(self, name), minimum=0, inclusive=False)
         _require_number("scan_delay", self.scan_delay, minimum=0, inclusive=True)
-        if self.websocket_max_age is not None:
-            _require_number("websocket_max_age", self.websocket_max_age, minimum=0, inclusive=False)
+        for name in ("websocket_max_age", "websocket_idle_timeout"):
+            if getattr(self, name) is not None:
+                _require_number(name, getattr(self, name), minimum=0, inclusive=False)
+        for name in ("websocket_max_frame_bytes", "chat_duration_minutes"):
+            if getattr(self, name) is not None:
+                _require_number(name, getattr(self, name), minimum=0, inclusive=False, whole=True)
+        for name in ("tokens_work_after_chat_end", "strict_ids"):
+            if not isinstance(getattr(self, name), bool):
+                raise EmulatorConfigError(f"{name} must be True or False")
         if self.attachments_per_contact is not None:
             _require_number(
                 "attachments_per_contact",

@@ -59,7 +59,8 @@ def test_start_chat_contact_is_idempotent_by_client_token(emulator: Emulator, co
     assert first["ContactId"] == again["ContactId"]
 
 
-def test_unknown_instance_and_flow(emulator: Emulator, connect: Any) -> None:
+def test_unknown_instance_and_flow_with_strict_ids(emulator: Emulator, connect: Any) -> None:
+    emulator.config.update(strict_ids=True)
     with pytest.raises(connect.exceptions.ResourceNotFoundException):
         connect.start_chat_contact(
             InstanceId="other-instance",

@@ -133,3 +133,28 @@ def test_bad_control_requests(emulator: Emulator) -> None:
     assert answer.status == 400
     status, error = control(emulator, "POST", "chats", {"display_name": 5})
     assert status == 400 and "display_name" in error["message"]
+
+
+def test_chat_with_supported_content_types_and_the_clock_over_http(emulator: Emulator) -> None:
+    status, chat = control(emulator, "POST", "chats", {"supported_content_types": ["text/plain"]})
+    assert status == 200
+    contact = chat["ContactId"]
+    status, error = control(
+        emulator,
+        "POST",
+        f"contacts/{contact}/messages",
+        {
+            "participant_id": chat["ParticipantId"],
+            "content": "*x*",
+            "content_type": "text/markdown",
+        },
+    )
+    assert status == 400 and error["error"] == "ValidationException"
+    status, error = control(emulator, "POST", "chats", {"supported_content_types": ["text/html"]})
+    assert status == 400 and error["error"] == "InvalidParameterException"
+    status, _ = control(emulator, "POST", "chats", {"supported_content_types": "text/plain"})
+    assert status == 400
+    status, clock = control(emulator, "POST", "clock", {"advance": 25 * 3600})
+    assert status == 200 and clock == {"offset": 90000.0}
+    status, items = control(emulator, "GET", f"contacts/{contact}/transcript")
+    assert items[-1]["ContentType"].endswith("chat.ended")

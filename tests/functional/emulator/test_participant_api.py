@@ -124,12 +124,12 @@ def test_unsigned_client_sends_no_authorization(
 
 
 def test_expired_connection_token_is_access_denied(emulator: Emulator, client: Any) -> None:
-    emulator.config.update(connection_token_ttl=0.3)
+    emulator.config.update(connection_token_ttl=300)
     chat = open_chat(emulator, client)
     client.send_message(
         ConnectionToken=chat.connection_token, ContentType="text/plain", Content="a"
     )
-    time.sleep(0.4)
+    emulator.advance_clock(300)
     with pytest.raises(client.exceptions.AccessDeniedException):
         client.send_message(
             ConnectionToken=chat.connection_token, ContentType="text/plain", Content="b"
@@ -267,6 +267,10 @@ def test_customer_disconnect_ends_the_chat_and_keeps_the_transcript(
         client.create_participant_connection(
             ParticipantToken=chat.participant_token, Type=["CONNECTION_CREDENTIALS"]
         )
+    # The service stops the ConnectionToken at the end; the switch keeps it for reads.
+    with pytest.raises(client.exceptions.AccessDeniedException):
+        client.get_transcript(ConnectionToken=chat.connection_token)
+    emulator.config.update(tokens_work_after_chat_end=True)
     page = client.get_transcript(ConnectionToken=chat.connection_token)
     assert page["Transcript"][0]["ContentType"].endswith("chat.ended")
 
@@ -286,7 +290,11 @@ def test_agent_disconnect_leaves_the_chat_running(
     )
 
 
-def test_disconnect_retry_with_same_client_token_succeeds(client: Any, chat: Chat) -> None:
+def test_disconnect_retry_with_same_client_token_succeeds(
+    emulator: Emulator, client: Any, chat: Chat
+) -> None:
+    # The customer's exit ends the chat, which stops the token; the switch keeps it.
+    emulator.config.update(tokens_work_after_chat_end=True)
     client.disconnect_participant(ConnectionToken=chat.connection_token, ClientToken="bye-1")
     client.disconnect_participant(ConnectionToken=chat.connection_token, ClientToken="bye-1")
     with pytest.raises(client.exceptions.AccessDeniedException):
@@ -309,6 +317,9 @@ def test_ended_contact_refuses_writes_but_not_reads(
             AttachmentName="a.txt",
             ClientToken="c",
         )
+    with pytest.raises(client.exceptions.AccessDeniedException):
+        client.get_transcript(ConnectionToken=chat.connection_token)
+    emulator.config.update(tokens_work_after_chat_end=True)
     assert client.get_transcript(ConnectionToken=chat.connection_token)["Transcript"]
     with pytest.raises(EmulatorOperationError) as caught:
         emulator.send_message(chat.contact_id, chat.participant_id, "late")

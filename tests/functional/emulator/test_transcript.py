@@ -183,6 +183,7 @@ def test_next_token_of_another_contact_is_refused(
 def test_transcript_records_joined_left_and_ended_events(
     emulator: Emulator, client: Any, chat: Chat
 ) -> None:
+    emulator.config.update(tokens_work_after_chat_end=True)  # read after the end
     agent = emulator.add_participant(chat.contact_id, role="AGENT", display_name="Agent")
     emulator.disconnect_participant(chat.contact_id, agent["ParticipantId"])
     emulator.end_contact(chat.contact_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -118,9 +117,8 @@ def test_nothing_is_pushed_before_subscribe(emulator: Emulator, chat: Chat) -> N
 
 
 def test_late_or_unknown_url_is_refused_at_upgrade(emulator: Emulator, client: Any) -> None:
-    emulator.config.update(websocket_connection_expiry=0.2)
     chat = open_chat(emulator, client)
-    time.sleep(0.3)
+    emulator.advance_clock(100)  # the URL must be opened within 100 s
     with pytest.raises(InvalidStatus) as caught:
         connect(chat.websocket_url, open_timeout=WAIT)
     assert caught.value.response.status_code == 403

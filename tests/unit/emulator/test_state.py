@@ -132,7 +132,9 @@ def test_failed_action_is_not_remembered(state: ChatState) -> None:
 
 def test_scan_is_scheduled_and_applies_the_rule(state: ChatState, scheduler: Scheduler) -> None:
     state.config.update(
-        scan_delay=5, scan_rule=lambda name, size: "REJECTED" if size > 2 else "APPROVED"
+        scan_delay=5,
+        scan_rule=lambda name, size: "REJECTED" if size > 2 else "APPROVED",
+        chat_duration_minutes=None,  # no contact-expiry timer among the scheduled ones
     )
     chat = state.start_chat(display_name="C")
     customer = customer_of(state, chat)
