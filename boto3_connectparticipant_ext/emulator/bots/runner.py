@@ -229,8 +229,8 @@ class _Conversation:
             state.end_contact(contact)
 
     def _interactive(self, speaker: Participant, step: Interactive) -> None:
-        supported = getattr(self.contact, "supported_content_types", None)
-        if supported is not None and INTERACTIVE_CONTENT_TYPE not in supported:
+        # A contact that did not declare the interactive type gets its plain-text form.
+        if INTERACTIVE_CONTENT_TYPE not in self.contact.supported_content_types:
             self.state.post_message(speaker, "text/plain", plain_text(step.message))
             return
         self.state.require_can_write(speaker)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from boto3_connectparticipant_ext.emulator._chat_options import ChatOptions
 from boto3_connectparticipant_ext.emulator._service_errors import ServiceError
 from boto3_connectparticipant_ext.emulator._state import ChatState, Contact
 from boto3_connectparticipant_ext.emulator.bots import (
@@ -190,8 +191,12 @@ def test_only_the_bots_flow_is_played_and_other_flows_are_refused() -> None:
         harness = Harness(BOT)
         contact, _ = await harness.start(EmulatorConfig().contact_flow_id)
         assert said(contact) == []
+        # Any flow id is accepted by default; with strict ids only the configured flow and
+        # the bots' flows are.
+        harness.state.config.update(strict_ids=True)
         with pytest.raises(ServiceError):
             harness.state.start_chat(display_name="C", contact_flow_id="unknown-flow")
+        assert harness.state.start_chat(display_name="C", contact_flow_id=FLOW)["ContactId"]
 
     run(scenario())
 
@@ -229,21 +234,15 @@ def test_turns_and_initial_message_order() -> None:
     run(scenario())
 
 
-def test_interactive_goes_as_plain_text_when_the_contact_does_not_support_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    original = ChatState.start_chat
-
-    def start_chat(self: ChatState, **kwargs: Any) -> dict[str, Any]:
-        # What StartChatContact's SupportedMessagingContentTypes sets (another branch adds it).
-        monkeypatch.setattr(Contact, "supported_content_types", ["text/plain"], raising=False)
-        return original(self, **kwargs)
-
-    monkeypatch.setattr(ChatState, "start_chat", start_chat)
-
+def test_interactive_goes_as_plain_text_when_the_contact_does_not_support_it() -> None:
     async def scenario() -> None:
         harness = Harness(Bot("b", FLOW, greeting=(interactive(QUICK),)))
-        contact, _ = await harness.start()
+        # StartChatContact without SupportedMessagingContentTypes: text/plain only.
+        chat = harness.state.start_chat(
+            display_name="Customer", contact_flow_id=FLOW, options=ChatOptions()
+        )
+        await settle()
+        contact = harness.state.contact(chat["ContactId"])
         assert said(contact) == [("SYSTEM", "plain", "Happy?\n1. Yes\n2. No")]
 
     run(scenario())
