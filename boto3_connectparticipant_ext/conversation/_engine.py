@@ -267,7 +267,8 @@ class Engine:
                 continue
             self.observe(event)
             if expectation.matches(event):
-                self._record_latency(expected)
+                if getattr(event, "participant_role", None) != CUSTOMER:
+                    self._record_latency(expected)
                 return event
             if isinstance(event, ChatEndedEvent) and not end_ok:
                 raise self.failure(expected, "the chat ended")
@@ -292,6 +293,7 @@ class Engine:
                 )
 
     def _record_latency(self, expected: str) -> None:
+        # A reply of the other side: the time since the customer's last message (once).
         if self._sent_at is not None:
             self.latencies.add(expected, self._clock() - self._sent_at)
             self._sent_at = None
