@@ -11,7 +11,8 @@ running. StopContact needs ``connect:StopContact``: where the credentials do not
 the refusal is logged as a warning and the chat still counts as ended (the customer left, and
 the flow ends the contact on its own). A contact that already ended answers
 ContactNotFoundException, which is what we wanted. If the participant cannot connect after
-StartChatContact, the contact is stopped before the error is raised (no chat is left behind).
+StartChatContact, the contact is stopped before the error is raised (no chat is left behind);
+a service refusal of that connection is a :class:`StartChatError` subclass too.
 
 Examples
 --------
@@ -166,6 +167,10 @@ class ContactChatSession(ChatSession):
         self._stop_on_end = plan.stop_on_end
         self._stopped: Optional[bool] = None
 
+    def __enter__(self) -> ContactChatSession:
+        self.connect()
+        return self
+
     def disconnect(self) -> None:
         """Leave the chat (DisconnectParticipant), then StopContact."""
         try:
@@ -189,6 +194,10 @@ class AsyncContactChatSession(AsyncChatSession):
     connect_client: Any
     _stop_on_end: bool = True
     _stopped: Optional[bool] = None
+
+    async def __aenter__(self) -> AsyncContactChatSession:
+        await self.connect()
+        return self
 
     async def disconnect(self) -> None:
         """Leave the chat (DisconnectParticipant), then StopContact."""
@@ -268,7 +277,7 @@ def start_chat(
     except BaseException as error:
         chat.close()
         _stop_quietly(plan, contact, error)
-        raise
+        raise _connect_error(error) from None
     return chat
 
 
@@ -315,8 +324,17 @@ async def start_async_chat(
     except BaseException as error:
         await chat.close()
         await loop.run_in_executor(None, _stop_quietly, plan, contact, error)
-        raise
+        raise _connect_error(error) from None
     return chat
+
+
+def _connect_error(error: BaseException) -> BaseException:
+    """A service refusal of the participant's connection, typed; anything else unchanged."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, (ClientError, BotoCoreError)):
+        return start_error(error, "CreateParticipantConnection")
+    return error
 
 
 def _stop_quietly(plan: _Plan, contact: ChatContact, cause: BaseException) -> None:

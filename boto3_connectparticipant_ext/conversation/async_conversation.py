@@ -110,7 +110,7 @@ class AsyncConversation:
         await self._drive(self.engine.silence(seconds))
 
     async def expect_end(self, *, timeout: Optional[float] = None) -> None:
-        if self.engine.ended or self.session.chat_ended:
+        if self.engine.ended:
             return
         seconds = check_timeout(timeout, self._timeout)
         expectation = Expectation.event(ChatEndedEvent)

@@ -133,7 +133,7 @@ class Conversation:
 
     def expect_end(self, *, timeout: Optional[float] = None) -> None:
         """Wait for the chat to end (a ``chat.ended`` event, whoever ended it)."""
-        if self.engine.ended or self.session.chat_ended:
+        if self.engine.ended:
             return
         expectation = Expectation.event(ChatEndedEvent)
         seconds = check_timeout(timeout, self._timeout)

@@ -28,6 +28,7 @@ def test_a_failed_expectation_shows_the_conversation(
     chat = start_chat(display_name="Pat", **start_options(emulator, aws))
     far = far_side(emulator, chat.contact.contact_id)
     token = chat.save_state().participant_token
+    assert token
     with Conversation(chat, timeout=5) as talk:
         far.bot_says("Welcome!")
         talk.expect(text="Welcome")

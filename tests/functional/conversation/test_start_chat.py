@@ -202,8 +202,9 @@ def test_stop_contact_refused_is_a_logged_warning(
 
 def test_a_failed_connect_stops_the_contact(emulator: Emulator, aws: boto3.session.Session) -> None:
     emulator.inject_fault(Fault.INTERNAL_ERROR, operation="CreateParticipantConnection", count=None)
-    with pytest.raises(Exception):
+    with pytest.raises(StartChatError, match="CreateParticipantConnection failed") as caught:
         start_chat(config=ONE_ATTEMPT, **start_options(emulator, aws))
+    assert caught.value.code == "InternalServerException"
     assert operations(emulator)[-1] == "StopContact"
 
 
