@@ -102,7 +102,9 @@ class FarSide:
 
     def last_customer_item(self) -> dict[str, Any]:
         items = self.emulator.transcript(self.contact_id)
-        return [i for i in items if i.get("ParticipantRole") == "CUSTOMER"][-1]
+        return [
+            i for i in items if i.get("ParticipantRole") == "CUSTOMER" and i["Type"] == "MESSAGE"
+        ][-1]
 
     def last_response(self) -> InteractiveResponse:
         return parse_response(self.last_customer_item()["Content"])
