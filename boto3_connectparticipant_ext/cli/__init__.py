@@ -36,6 +36,7 @@ from boto3_connectparticipant_ext.cli._errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    UsageError,
     describe_failure,
 )
 
@@ -139,6 +140,13 @@ def _build_parser() -> argparse.ArgumentParser:
     emulator = command("emulator", "run the local emulator until interrupted")
     emulator.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     emulator.add_argument("--port", type=_port, default=0, help="port to bind (default: any free)")
+    emulator.add_argument(
+        "--bot",
+        action="append",
+        default=[],
+        metavar="SCRIPT",
+        help="a bot script (YAML or JSON) that plays the contacts of its flow_id; repeatable",
+    )
 
     from boto3_connectparticipant_ext import demo  # light: argparse and the stdlib only
 
@@ -226,8 +234,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _run_emulator(args: argparse.Namespace, stdout: TextIO) -> int:
     from boto3_connectparticipant_ext import emulator
+    from boto3_connectparticipant_ext.emulator.bots import BotScriptError, load_bot
 
-    emulator.run_foreground(host=args.host, port=args.port)
+    try:
+        bots = [load_bot(path) for path in args.bot]
+    except BotScriptError as error:
+        raise UsageError(str(error)) from None
+    emulator.run_foreground(host=args.host, port=args.port, bots=bots)
     return EXIT_OK
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import TracebackType
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from boto3_connectparticipant_ext.emulator._control import Controller
 from boto3_connectparticipant_ext.emulator._faults import Fault, FaultRule
@@ -16,6 +16,9 @@ from boto3_connectparticipant_ext.emulator.errors import (
     EmulatorConfigError,
     EmulatorNotRunningError,
 )
+
+if TYPE_CHECKING:
+    from boto3_connectparticipant_ext.emulator.bots.model import Bot
 
 
 class Emulator:
@@ -48,6 +51,7 @@ class Emulator:
         config: Optional[EmulatorConfig] = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        bots: Iterable[Bot] = (),
     ) -> None:
         if config is not None and not isinstance(config, EmulatorConfig):
             raise EmulatorConfigError("config must be an EmulatorConfig")
@@ -56,6 +60,9 @@ class Emulator:
         self._port = port
         self._server: Any = None
         self._finalizer: Optional[weakref.finalize[Any, Any]] = None
+        self._bots: list[Bot] = []
+        for bot in bots:
+            self.add_bot(bot)
 
     @property
     def config(self) -> EmulatorConfig:
@@ -82,6 +89,8 @@ class Emulator:
         server = EmulatorServer(self._config, host=self._host, port=self._port)
         server.start()
         self._server = server
+        for bot in self._bots:
+            self._add_to(server, bot)
         # A forgotten emulator still stops (and deletes its files) when collected or at exit.
         self._finalizer = weakref.finalize(self, server.stop)
         return self
@@ -312,6 +321,44 @@ class Emulator:
     def register_view(self, view_token: str, view: dict[str, Any]) -> None:
         """Make DescribeView answer ``{"View": view}`` for ``view_token``."""
         self._call("register_view", view_token, view)
+
+    def add_bot(self, bot: Bot) -> None:
+        """Let a scripted bot play every contact started with its flow id (see ``emulator.bots``).
+
+        Before :meth:`start` or while running; a second bot for the same flow is refused.
+
+        Examples
+        --------
+        >>> import time
+        >>> from boto3_connectparticipant_ext.emulator.bots import Bot, say
+        >>> flow = EmulatorConfig().contact_flow_id  # the flow emu.start_chat uses
+        >>> with Emulator(bots=[Bot("hello", flow, greeting=(say("Hello!"),))]) as emu:
+        ...     chat = emu.start_chat()
+        ...     deadline = time.monotonic() + 10
+        ...     while len(emu.transcript(chat["ContactId"])) < 2 and time.monotonic() < deadline:
+        ...         time.sleep(0.01)
+        ...     emu.transcript(chat["ContactId"])[-1]["Content"]
+        'Hello!'
+        """
+        from boto3_connectparticipant_ext.emulator.bots.model import Bot as BotType
+
+        if not isinstance(bot, BotType):
+            raise EmulatorConfigError(f"expected a Bot, got {type(bot).__name__}")
+        if any(b.flow_id == bot.flow_id and b != bot for b in self._bots):
+            raise EmulatorConfigError(f"flow {bot.flow_id} already has a bot")
+        if self._server is not None:
+            self._add_to(self._server, bot)
+        if bot not in self._bots:
+            self._bots.append(bot)
+
+    @staticmethod
+    def _add_to(server: Any, bot: Bot) -> None:
+        server.call(lambda: server.bots.add(bot))
+
+    @property
+    def bots(self) -> list[Bot]:
+        """The bots this emulator plays."""
+        return list(self._bots)
 
     # -- reading --------------------------------------------------------------------
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from types import FrameType
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
 from boto3_connectparticipant_ext.emulator._emulator import Emulator
 from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
+
+if TYPE_CHECKING:
+    from boto3_connectparticipant_ext.emulator.bots.model import Bot
 
 
 def run_foreground(
@@ -19,11 +23,13 @@ def run_foreground(
     config: Optional[EmulatorConfig] = None,
     stream: Optional[TextIO] = None,
     stop_event: Optional[threading.Event] = None,
+    bots: Sequence[Bot] = (),
 ) -> None:
     """Serve until SIGINT/SIGTERM (or ``stop_event``), printing ``endpoint_url=<url>`` first.
 
-    The other lines printed (``region=``, ``instance_id=``, ``contact_flow_id=``)
-    are what StartChatContact needs. Nothing secret is printed.
+    The other lines printed (``region=``, ``instance_id=``, ``contact_flow_id=``, and one
+    ``bot=<name> flow_id=<id>`` line a bot) are what StartChatContact needs. Nothing secret
+    is printed.
 
     Examples
     --------
@@ -43,7 +49,7 @@ def run_foreground(
         stop.set()
 
     on_main_thread = threading.current_thread() is threading.main_thread()
-    with Emulator(config=config, host=host, port=port) as emulator:
+    with Emulator(config=config, host=host, port=port, bots=bots) as emulator:
         if on_main_thread:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 previous[signum] = signal.signal(signum, request_stop)
@@ -52,6 +58,8 @@ def run_foreground(
             print(f"region={emulator.region}", file=out)
             print(f"instance_id={emulator.instance_id}", file=out)
             print(f"contact_flow_id={emulator.contact_flow_id}", file=out)
+            for bot in emulator.bots:
+                print(f"bot={bot.name} flow_id={bot.flow_id}", file=out)
             out.flush()
             # A timed wait keeps the main thread responsive to signals on every platform.
             while not stop.wait(0.5):

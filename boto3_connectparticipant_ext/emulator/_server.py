@@ -43,6 +43,7 @@ from boto3_connectparticipant_ext.emulator._store import (
 )
 from boto3_connectparticipant_ext.emulator._validation import RouteTable
 from boto3_connectparticipant_ext.emulator._websocket import WEBSOCKET_PATH, WebsocketHub
+from boto3_connectparticipant_ext.emulator.bots.runner import BotHost
 from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
 from boto3_connectparticipant_ext.emulator.errors import (
     EmulatorNotRunningError,
@@ -84,6 +85,7 @@ class EmulatorServer:
         self._runner: Any = None
         self.endpoint_url = ""
         self.controller: Optional[Controller] = None
+        self.bots: Optional[BotHost] = None
         self._store: Optional[ObjectStore] = None
         self._local_store: Optional[LocalObjectStore] = None
         self._hub: Optional[WebsocketHub] = None
@@ -180,6 +182,8 @@ class EmulatorServer:
             connect_context=_connect_api.ConnectContext(state=state),
         )
         self.controller = Controller(state, recorder, faults, hub=self._hub)
+        # Emulator bots: a listener on the state's items (see bots/runner.py).
+        self.bots = BotHost(state, self._dispatcher._participant)
         self._control_http = ControlHttpApi(self.controller, self.config)
 
     async def _serve(self, web: Any, listener: socket.socket) -> None:

@@ -179,6 +179,8 @@ class ChatState:
         self._websocket_grants: dict[str, WebsocketGrant] = {}
         self._idempotent: dict[tuple[str, str, str], Any] = {}
         self.item_listeners: list[ItemListener] = []
+        # Flows StartChatContact accepts besides config.contact_flow_id (emulator bots add theirs).
+        self.flow_ids: set[str] = set()
         self.end_listeners: list[ContactListener] = []
 
     # -- lookups -------------------------------------------------------------
@@ -255,7 +257,7 @@ class ChatState:
         contact_flow_id = contact_flow_id or self.config.contact_flow_id
         if instance_id != self.config.instance_id:
             raise ServiceError("ResourceNotFoundException", f"Instance {instance_id} not found")
-        if contact_flow_id != self.config.contact_flow_id:
+        if contact_flow_id != self.config.contact_flow_id and contact_flow_id not in self.flow_ids:
             raise ServiceError(
                 "ResourceNotFoundException", f"Contact flow {contact_flow_id} not found"
             )
