@@ -39,7 +39,7 @@ from .errors import (
     StartChatError,
 )
 from .latency import LatencySample, LatencyStats
-from .recording import async_record_chat, record_chat, recording_document
+from .recording import async_record_chat, record_chat, recording_of
 
 __all__ = [
     "DEFAULT_CONTENT_TYPES",
@@ -60,7 +60,7 @@ __all__ = [
     "StartChatError",
     "async_record_chat",
     "record_chat",
-    "recording_document",
+    "recording_of",
     "start_async_chat",
     "start_chat",
 ]

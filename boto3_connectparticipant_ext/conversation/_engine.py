@@ -35,11 +35,12 @@ hello there 0.5
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import json
 import re
 import time
-from collections.abc import Collection, Generator
+from collections.abc import Collection, Generator, Iterable, Mapping
 from typing import Any, Callable, Optional, Union
 
 from ..chat.events import (
@@ -50,9 +51,10 @@ from ..chat.events import (
     MessageEvent,
     ReceiptEvent,
     TypingEvent,
+    event_from_item,
 )
 from ..redact import redact_text
-from ..service_limits import INTERACTIVE_CONTENT_TYPE
+from ..service_limits import INTERACTIVE_CONTENT_TYPE, INTERACTIVE_RESPONSE_CONTENT_TYPE
 from .errors import ExpectationFailed
 from .latency import LatencyStats
 
@@ -160,9 +162,7 @@ def describe_item(event: ChatEvent) -> str:
     who = event.participant_role or "-"
     name = f" {event.display_name}" if event.display_name else ""
     if isinstance(event, MessageEvent):
-        template = template_of(event)
-        body = f"[{template}] {_interactive_summary(event.content)}" if template else event.content
-        what = json.dumps(body, ensure_ascii=False)
+        what = json.dumps(_message_summary(event), ensure_ascii=False)
     elif isinstance(event, AttachmentEvent):
         names = ", ".join(a.name or "?" for a in event.attachments)
         what = f"attachment {names} ({event.status or 'no status'})"
@@ -172,6 +172,20 @@ def describe_item(event: ChatEvent) -> str:
     if len(what) > _CONTENT_WIDTH:
         what = what[: _CONTENT_WIDTH - 3] + "..."
     return f"{when}  {who:<10}{name}: {what}"
+
+
+def _message_summary(event: MessageEvent) -> str:
+    template = template_of(event)
+    if template:
+        return f"[{template}] {_interactive_summary(event.content)}"
+    if event.content_type == INTERACTIVE_RESPONSE_CONTENT_TYPE:
+        try:
+            from ..interactive import parse_response
+
+            return f"[chose] {parse_response(event.content).title}"
+        except Exception:
+            return event.content
+    return event.content
 
 
 def _interactive_summary(content: str) -> str:
@@ -204,6 +218,9 @@ class Engine:
         self.ended = False
         self.closed = False
         self._sent_at: Optional[float] = None
+        self._backlog: collections.deque[ChatEvent] = collections.deque()
+        self._seen: set[tuple[str, Optional[str]]] = set()
+        self.history_loaded = False
 
     # -- what happened -----------------------------------------------------------
 
@@ -219,13 +236,29 @@ class Engine:
         elif early:
             self.closed = True
 
-    def observe(self, event: ChatEvent) -> None:
+    def load_history(self, items: Iterable[Mapping[str, Any]]) -> None:
+        """Queue the items the chat had before this conversation's first wait (a flow's
+        greeting is often sent before the customer's websocket opens); each goes through
+        the next waits like a live event, and a live repeat of one is ignored."""
+        self.history_loaded = True
+        for item in items:
+            self._backlog.append(event_from_item(item))
+
+    def observe(self, event: ChatEvent) -> bool:
+        """Record ``event``; ``False`` when it was already seen (history and live overlap)."""
+        if isinstance(event, ItemEvent) and event.id is not None:
+            status = event.status if isinstance(event, AttachmentEvent) else None
+            key = (event.id, status)
+            if key in self._seen:
+                return False
+            self._seen.add(key)
         self.events.append(event)
         if template_of(event) is not None:
             assert isinstance(event, MessageEvent)
             self.last_interactive = event
         if isinstance(event, ChatEndedEvent):
             self.ended = True
+        return True
 
     def transcript(self) -> list[ItemEvent]:
         """The chat items so far, oldest first (typing and receipts left out)."""
@@ -256,7 +289,7 @@ class Engine:
             remaining = deadline - self._clock()
             if remaining <= 0:
                 raise self.failure(expected, f"nothing matched within {timeout:g} s")
-            event = yield remaining
+            event = self._backlog.popleft() if self._backlog else (yield remaining)
             if event is None:
                 if self.ended and end_ok:
                     return None
@@ -265,7 +298,8 @@ class Engine:
                 if self.closed:
                     raise self.failure(expected, "the chat session was closed")
                 continue
-            self.observe(event)
+            if not self.observe(event):
+                continue
             if expectation.matches(event):
                 if getattr(event, "participant_role", None) != CUSTOMER:
                     self._record_latency(expected)
@@ -281,12 +315,13 @@ class Engine:
             remaining = deadline - self._clock()
             if remaining <= 0:
                 return None
-            event = yield remaining
+            event = self._backlog.popleft() if self._backlog else (yield remaining)
             if event is None:
                 if self.ended or self.closed:
                     return None
                 continue
-            self.observe(event)
+            if not self.observe(event):
+                continue
             if other_side.matches(event):
                 raise self.failure(
                     f"silence for {seconds:g} s", "the other side wrote (the last item below)"

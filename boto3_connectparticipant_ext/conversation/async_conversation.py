@@ -35,10 +35,12 @@ class AsyncConversation:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         latencies: Optional[LatencyStats] = None,
+        history: bool = True,
     ) -> None:
         self._timeout = check_timeout(timeout, DEFAULT_TIMEOUT)
         self.session = session
         self.engine = Engine(latencies=latencies)
+        self.engine.history_loaded = not history
 
     @property
     def latencies(self) -> LatencyStats:
@@ -127,6 +129,8 @@ class AsyncConversation:
         return await self._drive(self.engine.wait(expectation, timeout=seconds))
 
     async def _drive(self, step: Step) -> Any:
+        if not self.engine.history_loaded:
+            self.engine.load_history([item async for item in self.session.transcript()])
         try:
             timeout = next(step)
             while True:

@@ -32,7 +32,9 @@ class Conversation:
 
     ``session`` is a connected :class:`ChatSession` (from :func:`start_chat`, or any).
     The conversation consumes the session's events (do not iterate them elsewhere).
-    ``timeout`` is the default wait of every ``expect``. ``latencies`` may be shared by
+    ``timeout`` is the default wait of every ``expect``. With ``history`` (default) the
+    first wait starts with the chat's items so far (GetTranscript), so a greeting sent
+    before the websocket opened is seen too. ``latencies`` may be shared by
     several conversations (a load test). Leaving a ``with`` block ends the chat.
     """
 
@@ -42,10 +44,12 @@ class Conversation:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         latencies: Optional[LatencyStats] = None,
+        history: bool = True,
     ) -> None:
         self._timeout = check_timeout(timeout, DEFAULT_TIMEOUT)
         self.session = session
         self.engine = Engine(latencies=latencies)
+        self.engine.history_loaded = not history
 
     @property
     def latencies(self) -> LatencyStats:
@@ -154,6 +158,8 @@ class Conversation:
         return self._drive(self.engine.wait(expectation, timeout=seconds))
 
     def _drive(self, step: Step) -> Any:
+        if not self.engine.history_loaded:
+            self.engine.load_history(list(self.session.transcript()))
         return drive_sync(step, self._next_event)
 
     def _next_event(self, timeout: float) -> Optional[ChatEvent]:

@@ -1,95 +1,86 @@
-"""Save a chat to a JSON recording that an emulator bot can replay offline.
+"""Save a chat to a JSON recording that an emulator bot replays offline.
 
 The file holds the raw transcript items exactly as GetTranscript returns them (read through
-the participant API with the session's own transcript iterator, oldest first), in the format
-shared with ``emulator.bots.bot_from_recording``::
+the participant API with the session's own transcript iterator, oldest first), in the
+format of ``emulator.bots.recording`` (written by its ``save_recording``, atomically)::
 
     {"format": "connect-chat-recording", "version": 1, "contact_id": "...",
-     "customer_participant_id": "...", "items": [...]}
+     "customer_participant_id": "...", "contact_flow_id": "...", "items": [...]}
+
+``emulator.bots.bot_from_recording(load_recording(path))`` turns it into a bot that plays
+the other side, so a regression test of a live flow runs offline.
 
 Read it before the chat ends: the service stops accepting the ConnectionToken once the chat
-is over. The file is written whole or not at all (a temporary file renamed into place). It
-holds no token; item contents are kept as they are (a recording of a real chat is customer
-data: treat the file accordingly).
+is over. The file holds no token; item contents are kept as they are (a recording of a real
+chat is customer data: treat the file accordingly).
 
 Examples
 --------
->>> document = recording_document(
+>>> recording = recording_of(
 ...     [{"Id": "m1", "Type": "MESSAGE", "Content": "hi", "ParticipantRole": "CUSTOMER",
-...       "ContactId": "c-1", "ParticipantId": "p-1"}], participant_id="p-1")
->>> document["format"], document["contact_id"], document["customer_participant_id"]
-('connect-chat-recording', 'c-1', 'p-1')
+...       "ContactId": "c-1", "ParticipantId": "p-1"}])
+>>> recording.contact_id, recording.customer_participant_id
+('c-1', 'p-1')
 """
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .errors import ConversationArgumentError
+from .errors import ConversationError
 
-FORMAT = "connect-chat-recording"
-VERSION = 1
+if TYPE_CHECKING:
+    from ..emulator.bots.recording import Recording
+
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def recording_document(
+def recording_of(
     items: Iterable[Mapping[str, Any]],
     *,
     contact_id: Optional[str] = None,
     participant_id: Optional[str] = None,
-) -> dict[str, Any]:
+    contact_flow_id: Optional[str] = None,
+) -> Recording:
     """The recording of ``items`` (ids not given are read from the items)."""
-    kept = [dict(item) for item in items]
-    if contact_id is None:
-        contact_id = next(
-            (str(i.get("InitialContactId") or i["ContactId"]) for i in kept if i.get("ContactId")),
-            None,
+    from ..emulator.bots.recording import Recording
+
+    kept = tuple(dict(item) for item in items)
+    contact_id = contact_id or next(
+        (str(i.get("InitialContactId") or i["ContactId"]) for i in kept if i.get("ContactId")),
+        None,
+    )
+    participant_id = participant_id or next(
+        (
+            str(i["ParticipantId"])
+            for i in kept
+            if i.get("ParticipantRole") == "CUSTOMER" and i.get("ParticipantId")
+        ),
+        None,
+    )
+    if not contact_id or not participant_id:
+        raise ConversationError(
+            "cannot record this chat: its contact id or the customer's participant id is unknown"
         )
-    if participant_id is None:
-        participant_id = next(
-            (
-                str(i["ParticipantId"])
-                for i in kept
-                if i.get("ParticipantRole") == "CUSTOMER" and i.get("ParticipantId")
-            ),
-            None,
-        )
+    return Recording(contact_id, participant_id, kept, contact_flow_id)
+
+
+def _ids(session: Any) -> dict[str, Optional[str]]:
+    contact = getattr(session, "contact", None)
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "contact_id": contact_id,
-        "customer_participant_id": participant_id,
-        "items": kept,
+        "contact_id": getattr(contact, "contact_id", None),
+        "participant_id": session.participant_id,
+        "contact_flow_id": getattr(contact, "contact_flow_id", None),
     }
 
 
-def write_recording(document: Mapping[str, Any], path: PathLike) -> str:
-    """Write ``document`` to ``path`` atomically; return the path."""
-    target = os.fspath(path)
-    if not isinstance(target, str) or not target:
-        raise ConversationArgumentError("path must be a file path")
-    directory = os.path.dirname(os.path.abspath(target))
-    handle, temporary = tempfile.mkstemp(prefix=".recording-", suffix=".json", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(document, out, ensure_ascii=False, indent=1)
-            out.write("\n")
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    return target
+def _save(recording: Recording, path: PathLike) -> str:
+    from ..emulator.bots.recording import save_recording
 
-
-def _ids(session: Any) -> tuple[Optional[str], Optional[str]]:
-    contact = getattr(session, "contact", None)
-    contact_id = getattr(contact, "contact_id", None)
-    return contact_id, session.participant_id
+    save_recording(path, recording)
+    return os.fspath(path)
 
 
 def record_chat(session: Any, path: PathLike) -> str:
@@ -100,10 +91,7 @@ def record_chat(session: Any, path: PathLike) -> str:
     >>> def keep(chat) -> None:
     ...     record_chat(chat, "greeting-flow.json")
     """
-    contact_id, participant_id = _ids(session)
-    items = list(session.transcript())
-    document = recording_document(items, contact_id=contact_id, participant_id=participant_id)
-    return write_recording(document, path)
+    return _save(recording_of(session.transcript(), **_ids(session)), path)
 
 
 async def async_record_chat(session: Any, path: PathLike) -> str:
@@ -114,7 +102,5 @@ async def async_record_chat(session: Any, path: PathLike) -> str:
     >>> async def keep(chat) -> None:
     ...     await async_record_chat(chat, "greeting-flow.json")
     """
-    contact_id, participant_id = _ids(session)
     items = [item async for item in session.transcript()]
-    document = recording_document(items, contact_id=contact_id, participant_id=participant_id)
-    return write_recording(document, path)
+    return _save(recording_of(items, **_ids(session)), path)

@@ -44,7 +44,8 @@ def test_a_failed_expectation_shows_the_conversation(
         "expected a message from AGENT matching /refund (approved|issued)/: "
         "nothing matched within 0.5 s"
     )
-    assert rest[0] == "last 3 items of the conversation:"
+    assert rest[0] == "last 4 items of the conversation:"
+    assert rest[1].endswith("CUSTOMER   Pat: <participant.joined>")  # from the transcript
     assert re.search(r'\d\d:\d\d:\d\d\.\d{3}  SYSTEM     BOT: "Welcome!"', text)
     assert re.search(r'CUSTOMER   Pat: "I want a refund"', text)
     assert "Sorry, I did not get that" in text
