@@ -144,6 +144,9 @@ class ChatPrompt:
         contact = getattr(self.chat, "contact", None)
         if contact is not None:
             self.console.print(f"* chat started, contact {contact.contact_id}", style="dim")
+        # History first: live events wait in the session's buffer meanwhile (a repeat of a
+        # history item is skipped by the view).
+        self._show_history()
         self.chat.on(None, self.show)
         self.prompt.default_buffer.on_text_changed += self.typed
         try:
@@ -160,6 +163,13 @@ class ChatPrompt:
             self._typing.shutdown(wait=True)
             self.console.print("* leaving the chat", style="dim")
             self.chat.disconnect()
+
+    def _show_history(self) -> None:
+        """What the chat said before the socket opened (a flow's greeting, a rehydrated chat)."""
+        from boto3_connectparticipant_ext.chat.events import event_from_item
+
+        for item in self.chat.transcript():
+            self.show(event_from_item(item))
 
     def handle(self, line: str) -> bool:
         """Act on one input line; ``False`` ends the chat."""
@@ -202,8 +212,12 @@ class ChatPrompt:
         if not 1 <= number <= len(pending.message.choices):
             raise UsageError(f"choose 1 to {len(pending.message.choices)}")
         content = response_for(pending.message, number - 1)
+        with self._lock:
+            # Cleared before sending: the next interactive message may arrive before the
+            # send returns, and it is the one the next number answers.
+            if self.view.pending is pending:
+                self.view.pending = None
         self.chat.send_message(content, content_type=INTERACTIVE_RESPONSE_CONTENT_TYPE)
-        self.view.pending = None
 
     def _attach(self, path: str) -> None:
         if not path:

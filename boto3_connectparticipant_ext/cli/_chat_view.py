@@ -86,6 +86,7 @@ class ChatView:
         self.ended = False
         self._own: set[str] = set()
         self._names: dict[str, str] = {}
+        self._seen: set[tuple[str, Optional[str]]] = set()
         self._typing_shown: set[str] = set()
         self._receipts_shown: set[tuple[str, str]] = set()
 
@@ -109,6 +110,12 @@ class ChatView:
         if not isinstance(event, ItemEvent):
             text = _CONNECTION_TEXT.get(event.kind, event.kind)
             return Text(f"* {text}", style="dim")
+        if event.id is not None and not isinstance(event, (TypingEvent, ReceiptEvent)):
+            # The history (GetTranscript) and the live stream may both bring an item.
+            key = (event.id, event.status if isinstance(event, AttachmentEvent) else None)
+            if key in self._seen:
+                return None
+            self._seen.add(key)
         if event.participant_id and event.display_name:
             self._names[event.participant_id] = event.display_name
         if isinstance(event, TypingEvent):

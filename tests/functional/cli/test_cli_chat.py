@@ -85,6 +85,7 @@ def test_cpx_chat_conversation(emulator: Emulator, tmp_path: Path) -> None:
             started = re.compile(r"chat started, contact (\S+)")
             contact_id = wait_for(lambda: started.search(out.getvalue()), "a chat").group(1)
             wait_for(lambda: "* connected" in out.getvalue(), "the connection")
+            assert "Pat (CUSTOMER): joined the chat" in out.getvalue()
             far = FarSide(emulator, contact_id)
             far.bot_says("Welcome, Pat!")
             far.list_picker()
@@ -125,7 +126,9 @@ def test_cpx_chat_conversation(emulator: Emulator, tmp_path: Path) -> None:
     assert result == [0]
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
     timed = [re.sub(r"^\d\d:\d\d:\d\d  ", "", line) for line in lines]
-    assert timed[2:] == [
+    assert timed[1:] == [
+        "Pat (CUSTOMER): joined the chat",  # the history, read when the chat opens
+        "* connected (type /help for commands)",
         "BOT (SYSTEM): Welcome, Pat!",
         "BOT (SYSTEM): [ListPicker] How can we help?",
         "    1. Billing",
