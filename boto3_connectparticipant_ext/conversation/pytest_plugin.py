@@ -4,7 +4,8 @@ Registered through the ``pytest11`` entry point (imports nothing heavy at import
 
 * ``connect_chat_target``: parametrized ``emulator`` and ``live``. Its ``start_chat(**kw)``
   and ``start_async_chat(**kw)`` are :func:`start_chat` / :func:`start_async_chat` with the
-  instance, flow, region and endpoint filled in; every chat is ended after the test.
+  instance, flow, region and endpoint filled in; every sync chat is ended after the test
+  (end an async one in the test itself, with ``async with``: the fixture has no loop).
 * ``connect_start_chat``: ``connect_chat_target.start_chat``.
 * ``connect_live_target``: the live settings, or the test is skipped with the reason.
 
