@@ -12,6 +12,7 @@ Commands
 ``upload``     send a file as an attachment
 ``download``   fetch an attachment (or ``--all``) to a file or directory
 ``watch``      print the chat's live events until it ends
+``chat``       chat as a customer in the terminal (needs the ``cli`` extra)
 
 Tokens come from ``--connection-token``/``--participant-token`` (``-`` reads stdin), else from
 ``CPX_CONNECTION_TOKEN``/``CPX_PARTICIPANT_TOKEN``; they are never printed unless
@@ -224,6 +225,10 @@ def _build_parser() -> argparse.ArgumentParser:
     watch.add_argument(
         "--history", action="store_true", help="print the transcript so far before live events"
     )
+
+    from boto3_connectparticipant_ext.cli import _chat
+
+    _chat.add_arguments(command("chat", "chat as a customer in the terminal (cli extra)"))
     return parser
 
 
@@ -274,6 +279,10 @@ def _command_handler(name: str) -> Handler:
         return _run_data_path
     if name == "doctor":
         return _run_doctor
+    if name == "chat":
+        from boto3_connectparticipant_ext.cli._chat import run_chat
+
+        return run_chat
     if name == "watch":
         from boto3_connectparticipant_ext.cli._watch import run_watch
 

@@ -1,0 +1,52 @@
+"""Argument checks and small helpers shared by the sync and async conversation drivers."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional, Union
+
+from ..chat.events import AttachmentEvent, ChatEvent, event_kinds
+from .errors import ConversationArgumentError
+
+#: Seconds an ``expect`` waits when neither the call nor the conversation says otherwise.
+DEFAULT_TIMEOUT = 10.0
+
+
+def check_timeout(timeout: Optional[float], default: float, name: str = "timeout") -> float:
+    """``timeout`` (or ``default`` for ``None``) as positive seconds."""
+    value = default if timeout is None else timeout
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConversationArgumentError(f"{name} must be a positive number of seconds")
+    return float(value)
+
+
+def check_text(text: object) -> str:
+    if not isinstance(text, str) or not text:
+        raise ConversationArgumentError("text must be a non-empty string")
+    return text
+
+
+def resolve_kind(kind: Union[str, type[ChatEvent]]) -> type[ChatEvent]:
+    """An event class from its ``kind`` name (``"transfer.succeeded"``) or the class itself."""
+    if isinstance(kind, type) and issubclass(kind, ChatEvent):
+        return kind
+    kinds = event_kinds()
+    if isinstance(kind, str) and kind in kinds:
+        return kinds[kind]
+    raise ConversationArgumentError(
+        f"unknown event kind {kind!r}; one of: {', '.join(sorted(kinds))}"
+    )
+
+
+def download_target(event: AttachmentEvent, path: Any) -> tuple[str, str]:
+    """The attachment id of ``event`` and the file to write (into ``path`` when a directory)."""
+    if not isinstance(event, AttachmentEvent) or not event.attachments:
+        raise ConversationArgumentError("download needs an AttachmentEvent with an attachment")
+    attachment = event.attachments[0]
+    if not attachment.attachment_id:
+        raise ConversationArgumentError("the attachment has no AttachmentId")
+    target = os.fspath(path)
+    if os.path.isdir(target):
+        name = os.path.basename(attachment.name or attachment.attachment_id)
+        target = os.path.join(target, name or attachment.attachment_id)
+    return attachment.attachment_id, target
