@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any, Optional, Union
+
+from botocore.exceptions import ClientError
 
 from ..chat.events import AttachmentEvent, ChatEvent, event_kinds
 from .errors import ConversationArgumentError
@@ -17,7 +20,20 @@ def check_timeout(timeout: Optional[float], default: float, name: str = "timeout
     value = default if timeout is None else timeout
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise ConversationArgumentError(f"{name} must be a positive number of seconds")
+    if not math.isfinite(value):
+        raise ConversationArgumentError(f"{name} must be a finite number of seconds")
     return float(value)
+
+
+def history_refused(error: BaseException) -> bool:
+    """Whether GetTranscript refused the history because the chat already ended.
+
+    The service stops the ConnectionToken when the chat ends (AccessDenied); the
+    conversation then starts with no history and the stream reports the end.
+    """
+    if not isinstance(error, ClientError):
+        return False
+    return bool(error.response.get("Error", {}).get("Code") == "AccessDeniedException")
 
 
 def check_text(text: object) -> str:

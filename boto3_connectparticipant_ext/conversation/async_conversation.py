@@ -17,11 +17,20 @@ from __future__ import annotations
 import time
 from typing import Any, Optional, Union
 
+from botocore.exceptions import ClientError
+
 from ..chat.events import AttachmentEvent, ChatEndedEvent, ChatEvent, ItemEvent, MessageEvent
 from ..service_limits import INTERACTIVE_RESPONSE_CONTENT_TYPE
 from ._choose import answer_content
 from ._engine import Engine, Expectation, RoleMatcher, Step, TextMatcher
-from ._shared import DEFAULT_TIMEOUT, check_text, check_timeout, download_target, resolve_kind
+from ._shared import (
+    DEFAULT_TIMEOUT,
+    check_text,
+    check_timeout,
+    download_target,
+    history_refused,
+    resolve_kind,
+)
 from .latency import LatencyStats
 from .recording import PathLike, async_record_chat
 
@@ -130,7 +139,13 @@ class AsyncConversation:
 
     async def _drive(self, step: Step) -> Any:
         if not self.engine.history_loaded:
-            self.engine.load_history([item async for item in self.session.transcript()])
+            try:
+                history = [item async for item in self.session.transcript()]
+            except ClientError as error:
+                if not history_refused(error):
+                    raise
+                history = []
+            self.engine.load_history(history)
         try:
             timeout = next(step)
             while True:

@@ -18,11 +18,20 @@ from __future__ import annotations
 import time
 from typing import Any, Optional, Union
 
+from botocore.exceptions import ClientError
+
 from ..chat.events import AttachmentEvent, ChatEndedEvent, ChatEvent, ItemEvent, MessageEvent
 from ..service_limits import INTERACTIVE_RESPONSE_CONTENT_TYPE
 from ._choose import answer_content
 from ._engine import Engine, Expectation, RoleMatcher, Step, TextMatcher, drive_sync
-from ._shared import DEFAULT_TIMEOUT, check_text, check_timeout, download_target, resolve_kind
+from ._shared import (
+    DEFAULT_TIMEOUT,
+    check_text,
+    check_timeout,
+    download_target,
+    history_refused,
+    resolve_kind,
+)
 from .latency import LatencyStats
 from .recording import PathLike, record_chat
 
@@ -159,7 +168,13 @@ class Conversation:
 
     def _drive(self, step: Step) -> Any:
         if not self.engine.history_loaded:
-            self.engine.load_history(list(self.session.transcript()))
+            try:
+                history = list(self.session.transcript())
+            except ClientError as error:
+                if not history_refused(error):
+                    raise
+                history = []
+            self.engine.load_history(history)
         return drive_sync(step, self._next_event)
 
     def _next_event(self, timeout: float) -> Optional[ChatEvent]:

@@ -144,6 +144,9 @@ def test_bad_arguments_are_refused_before_any_call(
 def test_an_unknown_flow_is_a_not_found_error(
     emulator: Emulator, aws: boto3.session.Session
 ) -> None:
+    # The emulator accepts any flow id unless told to know only its own (as the service knows
+    # only the instance's flows).
+    emulator.config.update(strict_ids=True)
     options = {**start_options(emulator, aws), "contact_flow_id": "no-such-flow"}
     with pytest.raises(ChatResourceNotFoundError) as caught:
         start_chat(**options)
