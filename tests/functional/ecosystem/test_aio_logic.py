@@ -18,7 +18,10 @@ import pytest
 from boto3_connectparticipant_ext.aio import _patch
 from boto3_connectparticipant_ext.aio.inject import ASYNC_HELPERS, inject_async_helper_methods
 from boto3_connectparticipant_ext.aio.transcript import iter_transcript
-from boto3_connectparticipant_ext.transcript import TranscriptArgumentError
+from boto3_connectparticipant_ext.transcript import (
+    TranscriptArgumentError,
+    TranscriptPaginationError,
+)
 
 
 class PagedService:
@@ -114,3 +117,24 @@ def test_activate_wraps_once_and_deactivate_makes_it_inert(monkeypatch: pytest.M
         assert prepared == [session]
     finally:
         _patch.deactivate()
+
+
+def test_async_walk_stops_on_a_next_token_cycle() -> None:
+    following = {None: "A", "A": "B", "B": "A"}
+    calls: list[Any] = []
+
+    class CyclingService:
+        async def get_transcript(self, **parameters: Any) -> dict[str, Any]:
+            token = parameters.get("NextToken")
+            calls.append(token)
+            items = [{"Id": f"item-{len(calls)}"}]
+            return {"Transcript": items, "NextToken": following[token]}
+
+    async def walk() -> None:
+        iterator = iter_transcript(CyclingService(), ConnectionToken="token")
+        for _ in range(50):  # bounded: a walk that never stops fails instead of hanging
+            await iterator.__anext__()
+
+    with pytest.raises(TranscriptPaginationError):
+        asyncio.run(walk())
+    assert calls == [None, "A", "B"]
