@@ -136,7 +136,10 @@ class EmulatorConfig:
             raise EmulatorConfigError("allowed_attachment_extensions must be strings") from None
         limits = self.message_content_limits
         if not isinstance(limits, dict) or not all(
-            isinstance(key, str) and isinstance(value, int) and value > 0
+            isinstance(key, str)
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and 0 < value <= sys.maxsize
             for key, value in limits.items()
         ):
             raise EmulatorConfigError("message_content_limits maps content types to lengths")
@@ -178,12 +181,27 @@ class EmulatorConfig:
         return result
 
 
+# The longest duration the emulator can honour: an expiry must still be a date (year < 10000).
+_MAX_SECONDS = 100 * 365.25 * 86400.0
+
+
 def _require_number(
     name: str, value: Any, *, minimum: float, inclusive: bool, whole: bool = False
 ) -> None:
+    # Finite, and within what the emulator can use: a float (durations up to a century) or a
+    # size the runtime can index (sys.maxsize). NaN, infinity and ints too large for a float
+    # used to pass here and fail later with OverflowError, or stall the server.
     kinds = (int,) if whole else (int, float)
-    is_number = isinstance(value, kinds) and not isinstance(value, bool) and not math.isnan(value)
-    if not is_number or value < minimum or (value == minimum and not inclusive):
+    maximum = sys.maxsize if whole else _MAX_SECONDS
+    valid = isinstance(value, kinds) and not isinstance(value, bool)
+    try:
+        valid = valid and math.isfinite(value) and value <= maximum
+    except OverflowError:
+        valid = False
+    if not valid or value < minimum or (value == minimum and not inclusive):
         relation = "at least" if inclusive else "more than"
         kind = "an integer" if whole else "a number"
-        raise EmulatorConfigError(f"{name} must be {kind} {relation} {minimum}, got {value!r}")
+        raise EmulatorConfigError(
+            f"{name} must be {kind} {relation} {minimum} and at most {maximum:.0f}, "
+            f"got {value!r:.40}"
+        )
