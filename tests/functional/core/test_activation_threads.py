@@ -192,3 +192,48 @@ def test_uninstall_gives_back_the_loaders_own_list_and_keeps_user_entries() -> N
     loader.search_paths.append("/user/added/while/installed")
     cpx.uninstall()
     assert loader.search_paths == [*snapshot, "/user/added/while/installed"]
+
+
+def test_a_search_path_walk_in_progress_sees_one_whole_list() -> None:
+    # botocore's Loader walks ``search_paths`` in a generator between file checks (I/O, so
+    # other threads run). uninstall() used to remove our entry in place: a walk past it then
+    # skipped the next entry (botocore's own data: DataNotFoundError).
+    session = botocore.session.get_session()
+    loader = session.get_component("data_loader")
+    cpx.install()
+    session.create_client("connectparticipant", region_name="us-east-1")
+    during = list(loader.search_paths)
+    walk = iter(loader.search_paths)
+    seen = [next(walk)]
+    cpx.uninstall()
+    seen += list(walk)
+    assert seen == during
+    walk = iter(loader.search_paths)
+    seen = [next(walk)]
+    cpx.install()
+    session.create_client("connectparticipant", region_name="us-east-1")  # prepares again
+    seen += list(walk)
+    assert seen == during[1:]  # the list as it was when this walk began
+
+
+class _InsertingKey(str):
+    """A cache-key part whose check adds an entry to the cache: another thread's insert."""
+
+    cache: dict[Any, Any] = {}
+
+    def startswith(self, *args: Any) -> bool:  # type: ignore[override]
+        self.cache[("load_service_model", "s3", f"service-2-{len(self.cache)}")] = None
+        return False
+
+
+def test_the_loader_cache_may_grow_while_uninstall_scans_it() -> None:
+    session = botocore.session.get_session()
+    loader = session.get_component("data_loader")
+    cpx.install()
+    session.create_client("connectparticipant", region_name="us-east-1")
+    _InsertingKey.cache = loader._cache
+    loader._cache[("load_data_with_path", _InsertingKey("s3/2006-03-01/service-2"))] = None
+    cpx.uninstall()  # raised "dictionary changed size during iteration", half uninstalled
+    assert not cpx.is_installed()
+    assert len(_plugin._prepared_sessions) == 0
+    assert _handler_ids(session) == []
