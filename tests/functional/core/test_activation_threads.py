@@ -221,7 +221,7 @@ class _InsertingKey(str):
 
     cache: dict[Any, Any] = {}
 
-    def startswith(self, *args: Any) -> bool:  # type: ignore[override]
+    def startswith(self, *args: Any) -> bool:
         self.cache[("load_service_model", "s3", f"service-2-{len(self.cache)}")] = None
         return False
 
