@@ -13,6 +13,7 @@ import types
 from typing import Any
 
 import botocore
+import botocore.session
 import pytest
 
 from boto3_connectparticipant_ext.aio import _patch
@@ -138,3 +139,35 @@ def test_async_walk_stops_on_a_next_token_cycle() -> None:
     with pytest.raises(TranscriptPaginationError):
         asyncio.run(walk())
     assert calls == [None, "A", "B"]
+
+
+def test_an_aio_session_is_never_prepared_after_deactivate() -> None:
+    # The wrapper checked the switch outside the lock: a call that passed the check and then
+    # waited for uninstall() prepared its session afterwards, and nobody reverted it.
+    import threading
+    import time
+
+    from boto3_connectparticipant_ext import _plugin
+
+    class FakeAioSession(botocore.session.Session):
+        def create_client(self, *args: Any, **kwargs: Any) -> Any:
+            return {"args": args, **kwargs}
+
+    module = types.ModuleType("fake_aiobotocore_session")
+    module.AioSession = FakeAioSession  # type: ignore[attr-defined]
+    session = FakeAioSession()
+    built: list[Any] = []
+    try:
+        _patch.activate(module)
+        with _plugin._lock:
+            thread = threading.Thread(
+                target=lambda: built.append(session.create_client("connectparticipant"))
+            )
+            thread.start()
+            time.sleep(0.05)  # let the thread reach the wrapper
+            _patch.deactivate()
+        thread.join()
+        assert "config" not in built[0]
+        assert session not in _plugin._prepared_sessions
+    finally:
+        _patch.deactivate()
