@@ -149,7 +149,7 @@ def test_an_aio_session_is_never_prepared_after_deactivate() -> None:
 
     from boto3_connectparticipant_ext import _plugin
 
-    class FakeAioSession(botocore.session.Session):
+    class FakeAioSession(botocore.session.Session):  # type: ignore[misc]
         def create_client(self, *args: Any, **kwargs: Any) -> Any:
             return {"args": args, **kwargs}
 
