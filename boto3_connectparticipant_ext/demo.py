@@ -6,7 +6,7 @@ plain ``boto3.client("connectparticipant")`` clients (no AWS credentials: the
 plugin makes the calls unsigned), exchange messages, the customer uploads an
 attachment with a progress bar, the agent downloads it and checks it byte for
 byte, and the whole transcript is printed oldest-first. The exit status is 0
-only when every step worked.
+only when every step worked, 1 when one failed, 2 for a bad option value.
 
 Examples
 --------
