@@ -18,6 +18,16 @@ Because the wrapper runs for every session, sessions created before
 ``install()`` (``boto3.DEFAULT_SESSION`` included) are covered exactly like new
 ones, without enumerating them. ``uninstall()`` restores the original method
 and reverts every prepared session. Every other service goes straight through.
+
+Threads: one lock orders ``install()``, ``uninstall()``, the preparation of a
+session and the building of a connectparticipant client through the wrapper
+(the ``installed`` check happens under it too). So a client is either built
+wholly installed or wholly stock, and ``uninstall()`` waits for clients being
+built and reverts their sessions. A loader's search paths are replaced by a new
+list in one step (never edited in place: a lookup on another thread walks the
+old list to its end), and its cache is scanned over a copy. A stock build that
+overlaps ``install()`` on a shared session may leave botocore's model in that
+loader's cache; clients built from it are still unsigned with the helpers.
 """
 
 from __future__ import annotations
@@ -53,8 +63,11 @@ _AIOBOTOCORE_SESSION = "aiobotocore.session"
 _lock = threading.RLock()
 _installed = False
 _original_create_client: Any = None
-# Each prepared session, with the search path we put in front of its loader.
-_prepared_sessions: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+# Each prepared session, with the search path we put in front of its loader and the loader's
+# search-path list before that.
+_prepared_sessions: weakref.WeakKeyDictionary[Any, tuple[str, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
 _aiobotocore_hook_registered = False
 
 
@@ -109,8 +122,8 @@ def uninstall() -> None:
         _installed = False
         botocore.session.Session.create_client = _original_create_client
         _original_create_client = None
-        for session, front in list(_prepared_sessions.items()):
-            _revert_session(session, front)
+        for session, prepared in list(_prepared_sessions.items()):
+            _revert_session(session, prepared)
         _prepared_sessions.clear()
         stop_redacting_logs()
         aio_patch = sys.modules.get("boto3_connectparticipant_ext.aio._patch")
@@ -132,10 +145,11 @@ def prepare_session(session: Any) -> None:
         if session in _prepared_sessions:
             return
         loader = session.get_component("data_loader")
+        current = loader.search_paths
         # Entries the user put there (AWS_DATA_PATH may hold our data path) stay.
-        others = [path for path in loader.search_paths if path not in _our_search_paths()]
+        others = [path for path in current if path not in _our_search_paths()]
         front = paginators_only_path() if other_model_is_newer(others) else data_path()
-        loader.search_paths.insert(0, front)
+        _set_search_paths(loader, [front, *current])
         _forget_cached_models(loader)
         session.register(
             f"choose-signer.{SERVICE_NAME}", choose_unsigned_signer, unique_id=_SIGNER_ID
@@ -148,7 +162,7 @@ def prepare_session(session: Any) -> None:
             session.register(
                 f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID
             )
-        _prepared_sessions[session] = front
+        _prepared_sessions[session] = (front, current)
 
 
 def initialize_client_plugin(client: Any) -> None:
@@ -176,15 +190,28 @@ def _create_client_wrapper(
     wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     service_name = args[0] if args else kwargs.get("service_name")
-    if service_name != SERVICE_NAME or not _installed:
+    if service_name != SERVICE_NAME:
         return wrapped(*args, **kwargs)
-    prepare_session(instance)
-    if len(args) > _CONFIG_POSITION:
-        positional = list(args)
-        positional[_CONFIG_POSITION] = force_unsigned(positional[_CONFIG_POSITION])
-        return wrapped(*positional, **kwargs)
-    kwargs["config"] = force_unsigned(kwargs.get("config"))
+    with _lock:
+        # Checked under the lock, and the client is built under it: an uninstall() waits for
+        # this client and then reverts its session; a call that waited for an uninstall()
+        # builds a stock client and prepares nothing.
+        if _installed:
+            prepare_session(instance)
+            return wrapped(*_unsigned_arguments(args, kwargs, _CONFIG_POSITION), **kwargs)
     return wrapped(*args, **kwargs)
+
+
+def _unsigned_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], config_position: int
+) -> tuple[Any, ...]:
+    """Force ``signature_version=UNSIGNED`` into a create_client call's config, in place."""
+    if len(args) > config_position:
+        positional = list(args)
+        positional[config_position] = force_unsigned(positional[config_position])
+        return tuple(positional)
+    kwargs["config"] = force_unsigned(kwargs.get("config"))
+    return args
 
 
 def _attach_helpers(class_attributes: dict[str, Any], **kwargs: Any) -> None:
@@ -207,10 +234,24 @@ def _forget_cached_models(loader: Any) -> None:
     # botocore's Loader memoises its methods in ``_cache`` with keys such as
     # ("load_service_model", "connectparticipant", "service-2") and
     # ("load_data_with_path", "connectparticipant/2018-09-07/service-2").
+    # Other threads add entries while we look: iterate over a copy (one C call).
     cache = getattr(loader, "_cache", None)
     if isinstance(cache, dict):
-        for key in [key for key in cache if _mentions_our_service(key)]:
-            del cache[key]
+        for key in [key for key in cache.copy() if _mentions_our_service(key)]:
+            cache.pop(key, None)
+
+
+def _set_search_paths(loader: Any, paths: list[str]) -> None:
+    """Give ``loader`` a new search-path list in one step.
+
+    Another thread may be walking the old list (a model lookup): editing it in place could make
+    that walk skip botocore's own data directory (DataNotFoundError). Swapping the list object
+    is atomic; the walk finishes on the old list.
+    """
+    if isinstance(getattr(loader, "_search_paths", None), list):
+        loader._search_paths = paths
+    else:  # pragma: no cover - a loader without botocore's attribute: best effort
+        loader.search_paths[:] = paths
 
 
 def _mentions_our_service(cache_key: Any) -> bool:
@@ -223,10 +264,14 @@ def _mentions_our_service(cache_key: Any) -> bool:
     )
 
 
-def _revert_session(session: Any, front: str) -> None:
+def _revert_session(session: Any, prepared: tuple[str, list[str]]) -> None:
+    front, before = prepared
     loader = session.get_component("data_loader")
-    if front in loader.search_paths:
-        loader.search_paths.remove(front)  # the one we inserted: the first occurrence
+    paths = list(loader.search_paths)
+    if front in paths:
+        paths.remove(front)  # the one we inserted: the first occurrence
+        # Unchanged since we prepared it: the user's own list object comes back.
+        _set_search_paths(loader, before if paths == before else paths)
     _forget_cached_models(loader)
     session.unregister(f"choose-signer.{SERVICE_NAME}", unique_id=_SIGNER_ID)
     session.unregister(f"creating-client-class.{SERVICE_NAME}", unique_id=_HELPERS_ID)
@@ -246,12 +291,13 @@ def _activate_aiobotocore_support() -> None:
 
 
 def _on_aiobotocore_imported(module: Any) -> None:
-    if not _installed:
-        return
     try:
-        from .aio._patch import activate
+        with _lock:  # an uninstall() racing this hook either runs before or reverts it
+            if not _installed:
+                return
+            from .aio._patch import activate
 
-        activate(module)
+            activate(module)
     except Exception:
         # An import hook that raises would break the user's import of aiobotocore.
         logger.warning("could not extend aiobotocore; its clients stay stock", exc_info=True)

@@ -6,7 +6,7 @@ plain ``boto3.client("connectparticipant")`` clients (no AWS credentials: the
 plugin makes the calls unsigned), exchange messages, the customer uploads an
 attachment with a progress bar, the agent downloads it and checks it byte for
 byte, and the whole transcript is printed oldest-first. The exit status is 0
-only when every step worked.
+only when every step worked, 1 when one failed, 2 for a bad option value.
 
 Examples
 --------
@@ -73,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the demo's options on ``parser`` (``cpx demo`` and :func:`main` share them)."""
     parser.add_argument(
         "--attachment-size",
-        type=int,
+        type=_attachment_size,
         default=3 * 1024 * 1024,
         metavar="BYTES",
         help="size of the attachment the customer sends (default: %(default)s)",
@@ -81,6 +81,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar and no transcript, just the verdict"
     )
+
+
+def _attachment_size(text: str) -> int:
+    """argparse type: 16 bytes to 20 MiB (a bad value is a usage error, exit code 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+    if not 16 <= value <= 20 * 1024 * 1024:
+        raise argparse.ArgumentTypeError("must be between 16 bytes and 20 MiB")
+    return value
 
 
 def _play(*, attachment_size: int, quiet: bool, out: TextIO) -> None:

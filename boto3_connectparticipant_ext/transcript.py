@@ -19,7 +19,10 @@ hides them behind two friendly keywords:
 Experts may instead pass the raw ``StartPosition``, ``ScanDirection``,
 ``SortOrder`` and ``NextToken``; items then come in the service's order.
 
-Memory stays at one page whatever the transcript's length. Items repeated
+Memory stays at one page (plus a 16-byte digest per page's ``NextToken``)
+whatever the transcript's length. A ``NextToken`` the walk has already used
+(the previous one, or any earlier one: a cycle through several pages) raises
+:class:`TranscriptPaginationError` instead of walking forever. Items repeated
 across a page boundary (when items arrive while walking) are dropped by
 ``Id``. Throttling and 5xx are retried by botocore; when a call still fails,
 the error propagates and the iterator keeps its place: call ``next()`` on it
@@ -30,6 +33,7 @@ walk with ``AfterId=iterator.last_id`` (or ``BeforeId=`` for newest-first).
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from collections.abc import Iterator
 from typing import Any, Optional
@@ -66,7 +70,7 @@ class TranscriptResponseError(TranscriptError):
 
 
 class TranscriptPaginationError(TranscriptError):
-    """The service returned the same ``NextToken`` twice in a row; the walk would never end."""
+    """The service returned a ``NextToken`` this walk already used; the walk would never end."""
 
 
 class TranscriptIterator(Iterator[Item]):
@@ -93,6 +97,10 @@ class TranscriptIterator(Iterator[Item]):
         self._buffer: deque[Item] = deque()
         self._finished = False
         self._previous_ids: frozenset[str] = frozenset()
+        # Digests of every NextToken asked for: any repeat (not only the last) is a cycle.
+        self._used_tokens: set[bytes] = set()
+        if next_token is not None:
+            self._used_tokens.add(_token_digest(next_token))
         self.last_id: Optional[str] = skip_id
         self.initial_contact_id: Optional[str] = None
         self.pages = 0
@@ -131,12 +139,15 @@ class TranscriptIterator(Iterator[Item]):
         if self.initial_contact_id is None:
             self.initial_contact_id = response.get("InitialContactId")
         token = response.get("NextToken") or None
-        if token is not None and token == self._next_token:
+        digest = None if token is None else _token_digest(token)
+        if digest is not None and digest in self._used_tokens:
             raise TranscriptPaginationError(
-                "GetTranscript returned the NextToken it was given; stopping instead of "
-                "walking forever"
+                f"GetTranscript returned a NextToken this walk already used (after "
+                f"{self.pages} pages); stopping instead of walking forever"
             )
         fresh = self._fresh_items(response["Transcript"])
+        if digest is not None:
+            self._used_tokens.add(digest)
         self._next_token = token
         self._finished = token is None
         self._buffer.extend(fresh)
@@ -158,6 +169,10 @@ class TranscriptIterator(Iterator[Item]):
             # One page of Ids is all the memory needed: overlaps are between neighbours.
             self._previous_ids = frozenset(page_ids)
         return fresh
+
+
+def _token_digest(token: Any) -> bytes:
+    return hashlib.blake2b(str(token).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def iter_transcript(

@@ -19,15 +19,13 @@ Examples
 
 from __future__ import annotations
 
-import threading
 import weakref
 from types import ModuleType
 from typing import Any
 
 import wrapt
 
-from boto3_connectparticipant_ext._plugin import prepare_session
-from boto3_connectparticipant_ext.auth import force_unsigned
+from boto3_connectparticipant_ext._plugin import _lock, _unsigned_arguments, prepare_session
 from boto3_connectparticipant_ext.model import SERVICE_NAME
 
 # Position of ``config`` in AioSession.create_client(service_name, region_name, api_version,
@@ -35,7 +33,8 @@ from boto3_connectparticipant_ext.model import SERVICE_NAME
 # config, ...): the same as botocore's; a guard test checks it against the installed aiobotocore.
 CONFIG_POSITION = 9
 
-_lock = threading.Lock()
+# The switch shares the core plugin's lock: install(), uninstall() and the wrapper's check
+# happen in one order for every thread.
 _enabled = False
 _wrapped_classes: weakref.WeakSet[type] = weakref.WeakSet()
 
@@ -71,12 +70,11 @@ def _create_client_wrapper(
     wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     service_name = args[0] if args else kwargs.get("service_name")
-    if not _enabled or service_name != SERVICE_NAME:
+    if service_name != SERVICE_NAME:
         return wrapped(*args, **kwargs)
-    prepare_session(instance)
-    if len(args) > CONFIG_POSITION:
-        positional = list(args)
-        positional[CONFIG_POSITION] = force_unsigned(positional[CONFIG_POSITION])
-        return wrapped(*positional, **kwargs)
-    kwargs["config"] = force_unsigned(kwargs.get("config"))
+    with _lock:
+        # Checked and prepared under the lock: a session is never prepared after uninstall().
+        if _enabled:
+            prepare_session(instance)
+            return wrapped(*_unsigned_arguments(args, kwargs, CONFIG_POSITION), **kwargs)
     return wrapped(*args, **kwargs)

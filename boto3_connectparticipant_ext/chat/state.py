@@ -7,6 +7,12 @@ ConnectionToken instead of calling CreateParticipantConnection every time.
 The JSON form holds the tokens (that is its purpose): store it like a
 password. ``repr()`` and ``str()`` of a :class:`SessionState` never show them.
 
+Whatever the input (JSON that is not text, nested too deeply, wrong field
+types, missing or unknown keys, numbers too large for a float, NaN or
+infinity), building a state either succeeds with a state that round-trips
+exactly or raises :class:`~.errors.SessionStateError`. The lists of ids are
+accepted as lists or tuples and kept as tuples (the state stays hashable).
+
 Examples
 --------
 >>> state = SessionState(connection_token="secret-connection-token",
@@ -24,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, Optional
 
@@ -101,26 +108,18 @@ class SessionState:
             raise SessionStateError("chat_ended must be true or false")
         if self.participant_token == "":
             raise SessionStateError("participant_token must be None or a non-empty string")
-        if self.version != STATE_VERSION:
+        if isinstance(self.version, bool) or self.version != STATE_VERSION:
             raise SessionStateError(
-                f"unsupported session state version {self.version!r} (expected {STATE_VERSION})"
+                f"unsupported session state version {_shown(self.version)} "
+                f"(expected {STATE_VERSION})"
             )
         if self.connection_expiry is not None and parse_timestamp(self.connection_expiry) is None:
             raise SessionStateError("connection_expiry is not an ISO 8601 timestamp")
-        if self.typing_sent_at is not None and (
-            isinstance(self.typing_sent_at, bool)
-            or not isinstance(self.typing_sent_at, (int, float))
-        ):
-            raise SessionStateError("typing_sent_at must be a number or None")
-        if not all(isinstance(value, str) for value in self.own_message_ids):
-            raise SessionStateError("own_message_ids must hold strings")
-        for entry in self.receipts_sent:
-            if (
-                len(entry) != 2
-                or not isinstance(entry[0], str)
-                or entry[1] not in ("read", "delivered")
-            ):
-                raise SessionStateError("receipts_sent must hold (message_id, 'read'|'delivered')")
+        if self.typing_sent_at is not None and not _finite_number(self.typing_sent_at):
+            raise SessionStateError("typing_sent_at must be a finite number or None")
+        # Frozen: normalise the two lists through object.__setattr__ (lists become tuples).
+        object.__setattr__(self, "own_message_ids", _own_ids(self.own_message_ids))
+        object.__setattr__(self, "receipts_sent", _receipts(self.receipts_sent))
 
     def __repr__(self) -> str:
         return (
@@ -151,32 +150,67 @@ class SessionState:
         if not isinstance(data, Mapping):
             raise SessionStateError(f"session state must be a mapping, got {type(data).__name__}")
         known = {field.name for field in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(_shown(key) for key in data if key not in known)
         if unknown:
             raise SessionStateError(f"unknown session state keys: {', '.join(unknown)}")
         if "connection_token" not in data:
             raise SessionStateError("session state has no connection_token")
         values = dict(data)
         for name in ("own_message_ids", "receipts_sent"):
-            if isinstance(values.get(name), (str, bytes)):
-                raise SessionStateError(f"{name} must be a list, not a string")
-        try:
-            values["own_message_ids"] = tuple(values.get("own_message_ids") or ())
-            values["receipts_sent"] = tuple(
-                tuple(entry) for entry in values.get("receipts_sent") or ()
-            )
-        except TypeError:
-            raise SessionStateError("own_message_ids/receipts_sent must be lists") from None
+            if values.get(name) is None:
+                values[name] = ()
         return cls(**values)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> SessionState:
         """Rebuild a state from :meth:`to_json` output."""
+        if not isinstance(text, (str, bytes, bytearray)):
+            raise SessionStateError(
+                f"session state JSON must be str or bytes, got {type(text).__name__}"
+            )
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
             raise SessionStateError("session state is not valid JSON") from None
         return cls.from_dict(data)
+
+
+def _shown(value: Any) -> str:
+    """A short, safe rendering of a key or value for an error message."""
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)  # an int too large for a float overflows
+    except OverflowError:
+        return False
+
+
+def _own_ids(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise SessionStateError("own_message_ids must be a list of strings")
+    return tuple(value)
+
+
+def _receipts(value: Any) -> tuple[tuple[str, str], ...]:
+    message = "receipts_sent must hold (message_id, 'read'|'delivered') pairs"
+    if not isinstance(value, (list, tuple)):
+        raise SessionStateError(message)
+    pairs = []
+    for entry in value:
+        if (
+            not isinstance(entry, (list, tuple))
+            or len(entry) != 2
+            or not isinstance(entry[0], str)
+            or entry[1] not in ("read", "delivered")
+        ):
+            raise SessionStateError(message)
+        pairs.append((entry[0], entry[1]))
+    return tuple(pairs)
 
 
 def parse_timestamp(text: str) -> Optional[float]:

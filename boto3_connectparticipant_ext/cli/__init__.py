@@ -26,12 +26,12 @@ Every command imports what it needs when it runs, so ``cpx data-path`` stays fas
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import traceback
 from collections.abc import Sequence
 from typing import Callable, TextIO
 
+from boto3_connectparticipant_ext.cli import _types
 from boto3_connectparticipant_ext.cli._errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -58,28 +58,6 @@ exit codes: 0 ok, 1 internal error, 2 usage error, 3 service error, 4 access den
 Handler = Callable[[argparse.Namespace, TextIO], int]
 
 
-def _positive_number(text: str) -> float:
-    """argparse type: a finite number > 0 (bad values become a usage error, exit code 2)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a number greater than 0, got {text!r}")
-    return value
-
-
-def _port(text: str) -> int:
-    """argparse type: a TCP port, 0 (any free port) to 65535."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 65535, got {value}")
-    return value
-
-
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument(
@@ -88,11 +66,16 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--participant-token", metavar="TOKEN", help="participant token (- reads stdin)"
     )
-    group.add_argument("--endpoint-url", metavar="URL", help="service or emulator endpoint")
+    group.add_argument(
+        "--endpoint-url",
+        type=_types.endpoint_url,
+        metavar="URL",
+        help="service or emulator endpoint",
+    )
     group.add_argument("--region", help="AWS region of the Amazon Connect instance")
     group.add_argument(
         "--timeout",
-        type=_positive_number,
+        type=_types.positive_number(_types.MAX_TIMEOUT),
         default=30.0,
         metavar="SECONDS",
         help="network timeout (30)",
@@ -102,7 +85,7 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
 def _add_transfer_limits(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-size-mb",
-        type=_positive_number,
+        type=_types.positive_number(_types.MAX_SIZE_MB),
         metavar="MB",
         help="largest attachment accepted locally (default 20, the service's default)",
     )
@@ -139,7 +122,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     emulator = command("emulator", "run the local emulator until interrupted")
     emulator.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    emulator.add_argument("--port", type=_port, default=0, help="port to bind (default: any free)")
+    emulator.add_argument("--port", type=_types.port, default=0, help="port to bind (default: any free)")
     emulator.add_argument(
         "--bot",
         action="append",
@@ -192,13 +175,16 @@ def _build_parser() -> argparse.ArgumentParser:
         "--order", choices=("oldest-first", "newest-first"), default="oldest-first"
     )
     transcript.add_argument(
-        "--out", metavar="FILE", help="write to FILE, all at once (default: stdout)"
+        "--out",
+        type=_types.path,
+        metavar="FILE",
+        help="write to FILE, all at once (default: stdout)",
     )
     transcript.add_argument("--contact-id", help="another contact of a persistent chat")
 
     upload = command("upload", "send a file as an attachment (prints its AttachmentId)")
     _add_connection_options(upload)
-    upload.add_argument("file", help="the file to send")
+    upload.add_argument("file", type=_types.path, help="the file to send")
     upload.add_argument("--name", help="name shown in the chat (default: the file's name)")
     upload.add_argument("--content-type", help="MIME type (default: from the name or content)")
     upload.add_argument("--any-type", action="store_true", help="skip the local file-type check")
@@ -210,9 +196,12 @@ def _build_parser() -> argparse.ArgumentParser:
     download.add_argument(
         "--all", action="store_true", help="fetch every approved attachment of the chat"
     )
-    download.add_argument("--out", metavar="FILE", help="file to write (one attachment)")
+    download.add_argument(
+        "--out", type=_types.path, metavar="FILE", help="file to write (one attachment)"
+    )
     download.add_argument(
         "--out-dir",
+        type=_types.path,
         metavar="DIR",
         help="directory for files named after their (sanitized) remote names; default: .",
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from typing import Any
 
+from boto3_connectparticipant_ext.cli import _types
 from boto3_connectparticipant_ext.cli._errors import UsageError
 from boto3_connectparticipant_ext.cli._tokens import (
     CONNECTION_TOKEN_ENV,
@@ -34,7 +36,12 @@ def make_client(*, endpoint_url: str | None, region: str | None, timeout: float)
     from boto3_connectparticipant_ext import install
 
     install()
-    endpoint_url = endpoint_url or os.environ.get(ENDPOINT_ENV) or None
+    if not endpoint_url and os.environ.get(ENDPOINT_ENV):
+        try:
+            endpoint_url = _types.endpoint_url(os.environ[ENDPOINT_ENV])
+        except argparse.ArgumentTypeError as error:
+            raise UsageError(f"{ENDPOINT_ENV}: {error}") from None
+    endpoint_url = endpoint_url or None
     session = boto3.session.Session()
     region = region or os.environ.get(REGION_ENV) or session.region_name
     if region is None:

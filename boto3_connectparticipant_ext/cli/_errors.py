@@ -128,6 +128,8 @@ def _classify_botocore(error: BaseException) -> tuple[int, str] | None:
         return EXIT_NETWORK, str(error)
     if isinstance(error, (exceptions.NoRegionError, exceptions.InvalidEndpointConfigurationError)):
         return EXIT_USAGE, f"{error} (pass --region or set AWS_REGION)"
+    if isinstance(error, getattr(exceptions, "InvalidRegionError", ())):
+        return EXIT_USAGE, str(error)
     if isinstance(error, exceptions.BotoCoreError):
         return EXIT_INTERNAL, str(error)
     return None

@@ -36,6 +36,7 @@ from boto3_connectparticipant_ext.emulator._faults import (
     Fault,
     FaultRegistry,
     FaultRule,
+    check_fault,
 )
 from boto3_connectparticipant_ext.emulator._records import RecordedFrame, RecordedRequest, Recorder
 from boto3_connectparticipant_ext.emulator._service_errors import ServiceError
@@ -260,10 +261,9 @@ class Controller:
         count: Optional[int],
         seconds: float,
     ) -> FaultRule:
-        if count is not None and count < 1:
-            raise EmulatorConfigError(f"count must be a positive number or None, got {count!r}")
-        if kind is Fault.LATENCY and seconds <= 0:
-            raise EmulatorConfigError("Fault.LATENCY needs seconds > 0")
+        kind = check_fault(
+            kind, operation=operation, participant_id=participant_id, count=count, seconds=seconds
+        )
         if kind is Fault.EXPIRE_TOKEN:
             expired = self.state.expire_connection_tokens(participant_id)
             return FaultRule(0, kind, operation, participant_id, expired, seconds)

@@ -239,7 +239,7 @@ class ControlHttpApi:
             operation=_optional_text(body, "operation"),
             participant_id=_optional_text(body, "participant_id"),
             count=count,
-            seconds=float(seconds),
+            seconds=seconds,
         )
         return rule.to_json()
 

@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Optional
 
 from boto3_connectparticipant_ext.emulator._control import Controller
-from boto3_connectparticipant_ext.emulator._faults import Fault, FaultRule
+from boto3_connectparticipant_ext.emulator._faults import Fault, FaultRule, check_fault
 from boto3_connectparticipant_ext.emulator._records import RecordedFrame, RecordedRequest
 from boto3_connectparticipant_ext.emulator.config import EmulatorConfig
 from boto3_connectparticipant_ext.emulator.errors import (
@@ -55,6 +55,12 @@ class Emulator:
     ) -> None:
         if config is not None and not isinstance(config, EmulatorConfig):
             raise EmulatorConfigError("config must be an EmulatorConfig")
+        if not isinstance(host, str) or not host:
+            raise EmulatorConfigError("host must be a non-empty string such as '127.0.0.1'")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise EmulatorConfigError(
+                f"port must be a whole number from 0 (any free port) to 65535, got {port!r:.40}"
+            )
         self._config = config if config is not None else EmulatorConfig()
         self._host = host
         self._port = port
@@ -443,11 +449,9 @@ class Emulator:
         ...     rule.remaining
         2
         """
-        if not isinstance(kind, Fault):
-            try:
-                kind = Fault(kind)
-            except ValueError:
-                raise EmulatorConfigError(f"unknown fault kind {kind!r}") from None
+        kind = check_fault(
+            kind, operation=operation, participant_id=participant_id, count=count, seconds=seconds
+        )
         rule: FaultRule = self._call(
             "inject_fault",
             kind,

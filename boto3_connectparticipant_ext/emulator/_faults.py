@@ -25,7 +25,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import itertools
-from typing import Optional
+import math
+from typing import Any, Optional
+
+from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
 
 
 class Fault(str, enum.Enum):
@@ -67,6 +70,67 @@ FRAME_FAULTS = frozenset({Fault.SILENT_HEARTBEAT, Fault.PING_FAILURE})
 IMMEDIATE_FAULTS = frozenset({Fault.DROP_WEBSOCKET, Fault.EXPIRE_TOKEN})
 
 DOWNLOAD_OPERATION = "GetObject"
+#: The longest ``seconds`` a fault may take (a day): longer would only look like a hang.
+MAX_FAULT_SECONDS = 86400.0
+
+
+def check_fault(
+    kind: Any,
+    *,
+    operation: Any = None,
+    participant_id: Any = None,
+    count: Any = 1,
+    seconds: Any = 0.0,
+) -> Fault:
+    """Return ``kind`` as a :class:`Fault`, or raise EmulatorConfigError for any bad argument.
+
+    ``count`` is ``None`` or a whole number >= 1; ``seconds`` a finite number from 0 to
+    :data:`MAX_FAULT_SECONDS` (more than 0 for ``LATENCY``): NaN would stall the server's loop.
+
+    Examples
+    --------
+    >>> check_fault("THROTTLE", operation="SendMessage")
+    <Fault.THROTTLE: 'THROTTLE'>
+    >>> try:
+    ...     check_fault(Fault.LATENCY, seconds=float("nan"))
+    ... except EmulatorConfigError as error:
+    ...     print(error)
+    seconds must be a finite number from 0 to 86400.0, got nan
+    """
+    try:
+        fault = kind if isinstance(kind, Fault) else Fault(kind)
+    except (ValueError, TypeError):
+        raise EmulatorConfigError(
+            f"unknown fault kind {_shown(kind)}; use one of {[each.value for each in Fault]}"
+        ) from None
+    for name, value in (("operation", operation), ("participant_id", participant_id)):
+        if value is not None and (not isinstance(value, str) or not value):
+            raise EmulatorConfigError(f"{name} must be a non-empty string or None")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+        raise EmulatorConfigError(
+            f"count must be a whole number of at least 1 or None, got {_shown(count)}"
+        )
+    if not _number_within(seconds, MAX_FAULT_SECONDS):
+        raise EmulatorConfigError(
+            f"seconds must be a finite number from 0 to {MAX_FAULT_SECONDS}, got {_shown(seconds)}"
+        )
+    if fault is Fault.LATENCY and seconds <= 0:
+        raise EmulatorConfigError("Fault.LATENCY needs seconds > 0")
+    return fault
+
+
+def _number_within(value: Any, maximum: float) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value) and 0 <= value <= maximum
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclasses.dataclass

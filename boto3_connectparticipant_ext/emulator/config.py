@@ -138,7 +138,13 @@ class EmulatorConfig:
         for name in ("websocket_max_frame_bytes", "chat_duration_minutes"):
             if getattr(self, name) is not None:
                 _require_number(name, getattr(self, name), minimum=0, inclusive=False, whole=True)
-        for name in ("tokens_work_after_chat_end", "strict_ids"):
+        for name in (
+            "tokens_work_after_chat_end",
+            "strict_ids",
+            "accept_connection_acknowledged",
+            "unknown_start_id_is_error",
+            "cors",
+        ):
             if not isinstance(getattr(self, name), bool):
                 raise EmulatorConfigError(f"{name} must be True or False")
         if self.attachments_per_contact is not None:
@@ -172,11 +178,14 @@ class EmulatorConfig:
             raise EmulatorConfigError("allowed_attachment_extensions must be strings") from None
         limits = self.message_content_limits
         if not isinstance(limits, dict) or not all(
-            isinstance(key, str) and isinstance(value, int) and value > 0
+            isinstance(key, str)
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and 0 < value <= sys.maxsize
             for key, value in limits.items()
         ):
             raise EmulatorConfigError("message_content_limits maps content types to lengths")
-        _check_item_switches(self)
+        _check_processing_status(self.message_processing_status)
 
     def update(self, **changes: Any) -> None:
         """Change several fields at once, validated together.
@@ -215,25 +224,36 @@ class EmulatorConfig:
         return result
 
 
+# The longest duration the emulator can honour: an expiry must still be a date (year < 10000).
+_MAX_SECONDS = 100 * 365.25 * 86400.0
+
+
 def _require_number(
     name: str, value: Any, *, minimum: float, inclusive: bool, whole: bool = False
 ) -> None:
+    # Finite, and within what the emulator can use: a float (durations up to a century) or a
+    # size the runtime can index (sys.maxsize). NaN, infinity and ints too large for a float
+    # used to pass here and fail later with OverflowError, or stall the server.
     kinds = (int,) if whole else (int, float)
-    is_number = isinstance(value, kinds) and not isinstance(value, bool) and not math.isnan(value)
-    if not is_number or value < minimum or (value == minimum and not inclusive):
+    maximum = sys.maxsize if whole else _MAX_SECONDS
+    valid = isinstance(value, kinds) and not isinstance(value, bool)
+    try:
+        valid = valid and math.isfinite(value) and value <= maximum
+    except OverflowError:
+        valid = False
+    if not valid or value < minimum or (value == minimum and not inclusive):
         relation = "at least" if inclusive else "more than"
         kind = "an integer" if whole else "a number"
-        raise EmulatorConfigError(f"{name} must be {kind} {relation} {minimum}, got {value!r}")
+        raise EmulatorConfigError(
+            f"{name} must be {kind} {relation} {minimum} and at most {maximum:.0f}, "
+            f"got {value!r:.40}"
+        )
 
 
 MESSAGE_PROCESSING_STATUSES = ("PROCESSING", "FAILED", "REJECTED")
 
 
-def _check_item_switches(config: EmulatorConfig) -> None:
-    for name in ("accept_connection_acknowledged", "unknown_start_id_is_error"):
-        if not isinstance(getattr(config, name), bool):
-            raise EmulatorConfigError(f"{name} must be True or False")
-    status = config.message_processing_status
+def _check_processing_status(status: Optional[str]) -> None:
     if status is not None and status not in MESSAGE_PROCESSING_STATUSES:
         raise EmulatorConfigError(
             "message_processing_status must be None or one of "

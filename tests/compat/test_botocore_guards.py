@@ -177,6 +177,20 @@ def test_loader_search_paths_is_the_live_mutable_list() -> None:
     )
 
 
+def test_loader_search_paths_can_be_swapped_in_one_step() -> None:
+    loader = botocore.session.Session().get_component("data_loader")
+    assert loader._search_paths is loader.search_paths, _broken(
+        "Loader.search_paths no longer returns Loader._search_paths",
+        "_plugin._set_search_paths() swaps that list (atomic for threads mid-lookup)",
+    )
+    swapped = ["/guard/front", *loader.search_paths]
+    loader._search_paths = swapped
+    assert loader.search_paths is swapped, _broken(
+        "assigning Loader._search_paths does not change Loader.search_paths",
+        "_plugin._set_search_paths()",
+    )
+
+
 def test_loader_search_paths_include_botocores_own_data() -> None:
     loader = botocore.session.Session().get_component("data_loader")
     bundled = str(Path(botocore.__file__).resolve().parent / "data")

@@ -315,3 +315,13 @@ def test_property_resuming_from_last_id_in_a_new_walk_loses_and_repeats_nothing(
         last_id = iterator.last_id
     expected = client.ids()[::-1] if newest_first else client.ids()
     assert seen == expected
+
+
+def test_a_resumed_walk_stops_when_the_service_hands_back_its_starting_token() -> None:
+    class LoopingClient:
+        def get_transcript(self, **params: Any) -> dict[str, Any]:
+            following = {"start": "middle", "middle": "start"}
+            return {"Transcript": [], "NextToken": following[params["NextToken"]]}
+
+    with pytest.raises(TranscriptPaginationError):
+        list(iter_transcript(LoopingClient(), NextToken="start"))

@@ -24,6 +24,6 @@ def test_demo_options_reach_the_demo() -> None:
 
 def test_demo_rejects_a_bad_size_before_starting() -> None:
     result = _cpx("demo", "--attachment-size", "5", "--quiet")
-    assert result.returncode == 1
-    assert "--attachment-size must be between" in result.stderr
+    assert result.returncode == 2  # a usage error (was 1, "demo FAILED"): issue 15
+    assert "argument --attachment-size: must be between" in result.stderr
     assert "emulator listening" not in result.stdout

@@ -13,12 +13,16 @@ import types
 from typing import Any
 
 import botocore
+import botocore.session
 import pytest
 
 from boto3_connectparticipant_ext.aio import _patch
 from boto3_connectparticipant_ext.aio.inject import ASYNC_HELPERS, inject_async_helper_methods
 from boto3_connectparticipant_ext.aio.transcript import iter_transcript
-from boto3_connectparticipant_ext.transcript import TranscriptArgumentError
+from boto3_connectparticipant_ext.transcript import (
+    TranscriptArgumentError,
+    TranscriptPaginationError,
+)
 
 
 class PagedService:
@@ -112,5 +116,58 @@ def test_activate_wraps_once_and_deactivate_makes_it_inert(monkeypatch: pytest.M
         stock = session.create_client("connectparticipant", region_name="us-east-1")
         assert "config" not in stock
         assert prepared == [session]
+    finally:
+        _patch.deactivate()
+
+
+def test_async_walk_stops_on_a_next_token_cycle() -> None:
+    following = {None: "A", "A": "B", "B": "A"}
+    calls: list[Any] = []
+
+    class CyclingService:
+        async def get_transcript(self, **parameters: Any) -> dict[str, Any]:
+            token = parameters.get("NextToken")
+            calls.append(token)
+            items = [{"Id": f"item-{len(calls)}"}]
+            return {"Transcript": items, "NextToken": following[token]}
+
+    async def walk() -> None:
+        iterator = iter_transcript(CyclingService(), ConnectionToken="token")
+        for _ in range(50):  # bounded: a walk that never stops fails instead of hanging
+            await iterator.__anext__()
+
+    with pytest.raises(TranscriptPaginationError):
+        asyncio.run(walk())
+    assert calls == [None, "A", "B"]
+
+
+def test_an_aio_session_is_never_prepared_after_deactivate() -> None:
+    # The wrapper checked the switch outside the lock: a call that passed the check and then
+    # waited for uninstall() prepared its session afterwards, and nobody reverted it.
+    import threading
+    import time
+
+    from boto3_connectparticipant_ext import _plugin
+
+    class FakeAioSession(botocore.session.Session):  # type: ignore[misc]
+        def create_client(self, *args: Any, **kwargs: Any) -> Any:
+            return {"args": args, **kwargs}
+
+    module = types.ModuleType("fake_aiobotocore_session")
+    module.AioSession = FakeAioSession  # type: ignore[attr-defined]
+    session = FakeAioSession()
+    built: list[Any] = []
+    try:
+        _patch.activate(module)
+        with _plugin._lock:
+            thread = threading.Thread(
+                target=lambda: built.append(session.create_client("connectparticipant"))
+            )
+            thread.start()
+            time.sleep(0.05)  # let the thread reach the wrapper
+            _patch.deactivate()
+        thread.join()
+        assert "config" not in built[0]
+        assert session not in _plugin._prepared_sessions
     finally:
         _patch.deactivate()

@@ -42,7 +42,7 @@ def test_demo_fails_loudly_without_leaking_secrets(
 
 
 def test_demo_rejects_bad_arguments() -> None:
-    assert demo.main(["--attachment-size", "3"]) == 1
+    assert demo.main(["--attachment-size", "3"]) == 2  # a usage error (was 1): issue 15
     assert demo.main(["--no-such-flag"]) == 2
 
 
