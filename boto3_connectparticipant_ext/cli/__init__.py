@@ -122,7 +122,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     emulator = command("emulator", "run the local emulator until interrupted")
     emulator.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    emulator.add_argument("--port", type=_types.port, default=0, help="port to bind (default: any free)")
+    emulator.add_argument(
+        "--port", type=_types.port, default=0, help="port to bind (default: any free)"
+    )
     emulator.add_argument(
         "--bot",
         action="append",
