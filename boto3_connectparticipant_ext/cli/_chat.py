@@ -127,6 +127,12 @@ class ChatPrompt:
             if ended:
                 app.loop.call_soon_threadsafe(lambda: app.exit(exception=EOFError()))
 
+    def _leave_if_ended(self) -> None:
+        # The end may arrive between the loop's check and the prompt starting, when show()
+        # finds no running prompt to stop: the prompt checks again once it runs.
+        if self.view.ended:
+            self.prompt.app.exit(exception=EOFError())
+
     def typed(self, _buffer: Any) -> None:
         if not self.view.ended:
             self._typing.submit(self._send_typing)
@@ -152,7 +158,7 @@ class ChatPrompt:
         try:
             while not self.view.ended:
                 try:
-                    line = self.prompt.prompt("you> ")
+                    line = self.prompt.prompt("you> ", pre_run=self._leave_if_ended)
                 except EOFError:
                     break
                 except KeyboardInterrupt:
