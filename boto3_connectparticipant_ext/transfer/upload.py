@@ -313,23 +313,10 @@ def _put(
                     action="the attachment upload", attempts=attempt, last_error=last_error
                 ) from None
         else:
-            if 200 <= response.status < 300:
-                response.drain_conn()
-                response.release_conn()
-                source.check_unchanged(body)
+            failure = _failed_attempt(response, body=body, source=source)
+            if failure is None:
                 return
-            answer = read_error_answer(response)
-            if answer.expired:
-                raise UrlExpiredError(
-                    f"S3 refused the upload because its URL expired ({answer.describe()}); "
-                    "CompleteAttachmentUpload was not called, upload again"
-                )
-            if not answer.retryable:
-                raise UploadRefusedError(
-                    status=answer.status, error_code=answer.code, detail=answer.message
-                )
-            last_error = answer.describe()
-            retry_after = answer.retry_after
+            last_error, retry_after = failure
         progress.rewind()
         if attempt < config.max_attempts:
             delay = backoff_delay(attempt=attempt, config=config, retry_after=retry_after)
@@ -342,6 +329,41 @@ def _put(
     raise UploadFailedError(
         action="the attachment upload", attempts=config.max_attempts, last_error=last_error
     )
+
+
+def _failed_attempt(
+    response: Any, *, body: _Body, source: _Source
+) -> Optional[tuple[str, Optional[float]]]:
+    """``None`` for a PUT that stored every byte; else the retryable failure and its wait.
+
+    A 2xx counts only when every announced byte was handed to the socket:
+    urllib3 swallows the broken pipe of a server that stopped reading the body
+    and reads its early answer, which is no proof the object is whole.
+    """
+    if 200 <= response.status < 300:
+        if body.sent == source.size:
+            response.drain_conn()
+            response.release_conn()
+            source.check_unchanged(body)
+            return None
+        response.close()
+        response.release_conn()
+        return (
+            f"the server answered HTTP {response.status} having taken only {body.sent} of "
+            f"the {source.size} announced bytes",
+            None,
+        )
+    answer = read_error_answer(response)
+    if answer.expired:
+        raise UrlExpiredError(
+            f"S3 refused the upload because its URL expired ({answer.describe()}); "
+            "CompleteAttachmentUpload was not called, upload again"
+        )
+    if not answer.retryable:
+        raise UploadRefusedError(
+            status=answer.status, error_code=answer.code, detail=answer.message
+        )
+    return answer.describe(), answer.retry_after
 
 
 class _Source:
@@ -371,6 +393,9 @@ class _Body:
         self._chunk_size = chunk_size
         self._progress = progress
         self.grew = False
+        #: Bytes handed to the socket: urllib3 asks for the next chunk only after
+        #: ``sendall()`` of the previous one returned.
+        self.sent = 0
 
     def __iter__(self) -> Iterator[bytes]:
         handle = self._source.handle
@@ -389,6 +414,7 @@ class _Body:
             remaining -= len(chunk)
             self._progress.advance(len(chunk))
             yield chunk
+            self.sent += len(chunk)
         self.grew = bool(_read(handle, 1))
 
 
