@@ -76,6 +76,13 @@ _QUERY_VALUE = re.compile(
     r"""(?P<value>[^&\s"'\\]+)""",
     re.IGNORECASE,
 )
+# botocore's ParamValidationError: "Invalid type for parameter ConnectionToken, value: b'...',
+# type: <class 'bytes'>, ..."; the value is any repr, so everything up to the next field goes.
+_PARAMETER_VALUE = re.compile(
+    rf"(?P<prefix>parameter\s+(?:[\w.\[\]]*\.)?(?:{'|'.join(map(re.escape, _SECRET_KEYS))})"
+    r"(?:\[\d+\])?,\s*value:\s*)(?P<value>.*?)(?=,\s*(?:type|valid)\b|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _WEBSOCKET_QUERY = re.compile(r"""(?P<prefix>\bwss?://[^\s"'?]*\?)(?P<value>[^\s"'\\]+)""")
 
 
@@ -93,6 +100,8 @@ def redact_text(text: str) -> str:
     if not any(marker in lowered for marker in _MARKERS):
         return text
     text = _WEBSOCKET_QUERY.sub(lambda m: m["prefix"] + REDACTED, text)
+    if "value:" in text:
+        text = _PARAMETER_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
     text = _AUTHORIZATION.sub(lambda m: m["prefix"] + REDACTED, text)
     text = _KEY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
     return _QUERY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)

@@ -34,6 +34,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, Optional
 
+from boto3_connectparticipant_ext._validation import token_argument
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 
 OLDEST_FIRST = "oldest-first"
@@ -227,7 +228,9 @@ def iter_transcript(
         )
     request: dict[str, Any] = {"MaxResults": page_size}
     if ConnectionToken is not None:
-        request["ConnectionToken"] = _text("ConnectionToken", ConnectionToken, limit=None)
+        request["ConnectionToken"] = token_argument(
+            ConnectionToken, name="ConnectionToken", error=TranscriptArgumentError
+        )
     if ContactId is not None:
         request["ContactId"] = _text("ContactId", ContactId, limit=256)
     if raw_given:
