@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from boto3_connectparticipant_ext._validation import token_argument
+from boto3_connectparticipant_ext._validation import check_client, token_argument
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 
 OLDEST_FIRST = "oldest-first"
@@ -211,6 +211,7 @@ def iter_transcript(
     ...     print(item["AbsoluteTime"], item.get("DisplayName"), item.get("Content"))
     >>> missed = list(iter_transcript(client, AfterId=last_seen_id))   # doctest: +SKIP
     """
+    check_client(client, needs=("get_transcript",))
     page_size = _page_size(MaxResults)
     raw = {
         "StartPosition": StartPosition,

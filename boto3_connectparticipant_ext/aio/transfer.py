@@ -30,6 +30,7 @@ from collections.abc import Awaitable
 from typing import Any, Callable, Optional, TypeVar, Union
 
 from boto3_connectparticipant_ext import transfer as _engine
+from boto3_connectparticipant_ext._validation import check_client
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
 from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
@@ -80,6 +81,8 @@ async def _in_worker_thread(
     Callback: Optional[ProgressCallback],
     **kwargs: Any,
 ) -> T:
+    # The engine checks the client again, but the blocking view needs its meta first.
+    check_client(client, needs=("get_attachment",))
     loop = asyncio.get_running_loop()
     cancelled = threading.Event()
     if Callback is not None and not callable(Callback):

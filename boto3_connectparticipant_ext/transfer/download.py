@@ -24,10 +24,15 @@ from boto3_connectparticipant_ext.service_limits import (
 )
 from boto3_connectparticipant_ext.transfer import _service
 from boto3_connectparticipant_ext.transfer._arguments import (
+    DOWNLOAD_METHODS,
     attachment_id_argument,
     check_callback,
+    check_open,
+    client_argument,
+    commit_target,
     config_argument,
     path_argument,
+    staging_file,
     stream_position,
 )
 from boto3_connectparticipant_ext.transfer._http import (
@@ -92,6 +97,7 @@ def get_attachment_url(
     --------
     >>> url = get_attachment_url(client, "a1b2c3", ExpiresIn=60)    # doctest: +SKIP
     """
+    client_argument(client, needs=DOWNLOAD_METHODS)
     attachment_id = attachment_id_argument(AttachmentId)
     token = _service.token_arguments(ConnectionToken)
     lowest, highest = ATTACHMENT_URL_EXPIRY_MIN_SECONDS, ATTACHMENT_URL_EXPIRY_MAX_SECONDS
@@ -153,6 +159,7 @@ def download_attachment(
     >>> download_attachment(client, attachment_id, "downloads/")         # doctest: +SKIP
     'downloads/invoice.pdf'
     """
+    client_argument(client, needs=DOWNLOAD_METHODS)
     attachment_id = attachment_id_argument(AttachmentId)
     config = config_argument(Config)
     check_callback(Callback)
@@ -161,33 +168,22 @@ def download_attachment(
     if not isinstance(Overwrite, bool):
         raise TransferConfigError("Overwrite must be True or False")
     path = path_argument(Filename)
-    if osutil.is_dir(path):
-        attachment = _service.find_attachment(client, attachment_id=attachment_id, token=token)
-        if attachment is None:
-            raise AttachmentNotFoundError(
-                f"attachment {attachment_id} is not in the transcript, so its name is unknown; "
-                "pass a file name instead of a directory"
-            )
-        target = os.path.join(path, safe_file_name(str(attachment.get("AttachmentName") or "")))
-        overwrite = Overwrite
-        if osutil.exists(target) and not osutil.is_file(target):
-            raise TargetPathError(
-                f"{os.path.basename(target)!r} exists in {path!r} and is not a regular file"
-            )
-        if osutil.exists(target) and not overwrite:
-            raise TargetExistsError(
-                f"{os.path.basename(target)!r} already exists in {path!r}; "
-                "pass Overwrite=True to replace it"
-            )
-    else:
-        target = path
-        overwrite = True
-        _check_file_target(target, osutil=osutil)
-    directory = os.path.dirname(os.path.abspath(target))
-    handle, temporary = osutil.create_temp_file(directory=directory, hint=os.path.basename(target))
+    into_directory = osutil.is_dir(path)
+    if not into_directory:
+        _check_file_target(path, osutil=osutil)
+    directory = path if into_directory else os.path.dirname(os.path.abspath(path))
+    # Staged first: an unwritable directory is refused before any request.
+    handle, temporary = staging_file(osutil, directory=directory, hint=os.path.basename(path))
     committed = False
     try:
         with handle:
+            target, overwrite = (
+                _target_in(
+                    client, path, attachment_id, token=token, overwrite=Overwrite, osutil=osutil
+                )
+                if into_directory
+                else (path, True)
+            )
             _download(
                 client,
                 attachment_id=attachment_id,
@@ -200,12 +196,41 @@ def download_attachment(
             )
             if config.fsync:
                 osutil.flush_to_disk(handle)
-        osutil.commit(temporary, target, overwrite=overwrite)
+        commit_target(osutil, temporary, target, overwrite=overwrite)
         committed = True
     finally:
         if not committed:
             osutil.remove(temporary)
     return target
+
+
+def _target_in(
+    client: Any,
+    directory: str,
+    attachment_id: str,
+    *,
+    token: dict[str, str],
+    overwrite: bool,
+    osutil: OSUtils,
+) -> tuple[str, bool]:
+    """The file in ``directory`` named after the remote AttachmentName, checked."""
+    attachment = _service.find_attachment(client, attachment_id=attachment_id, token=token)
+    if attachment is None:
+        raise AttachmentNotFoundError(
+            f"attachment {attachment_id} is not in the transcript, so its name is unknown; "
+            "pass a file name instead of a directory"
+        )
+    target = os.path.join(directory, safe_file_name(str(attachment.get("AttachmentName") or "")))
+    if osutil.exists(target) and not osutil.is_file(target):
+        raise TargetPathError(
+            f"{os.path.basename(target)!r} exists in {directory!r} and is not a regular file"
+        )
+    if osutil.exists(target) and not overwrite:
+        raise TargetExistsError(
+            f"{os.path.basename(target)!r} already exists in {directory!r}; "
+            "pass Overwrite=True to replace it"
+        )
+    return target, overwrite
 
 
 def download_attachment_fileobj(
@@ -250,11 +275,13 @@ def download_attachment_fileobj(
     >>> download_attachment_fileobj(client, attachment_id, buffer)           # doctest: +SKIP
     52341
     """
+    client_argument(client, needs=DOWNLOAD_METHODS)
     attachment_id = attachment_id_argument(AttachmentId)
     config = config_argument(Config)
     check_callback(Callback)
     token = _service.token_arguments(ConnectionToken)
     osutil = osutil or OSUtils()
+    check_open(Fileobj)
     _check_writable(Fileobj)
     arguments: dict[str, Any] = {
         "attachment_id": attachment_id,

@@ -19,7 +19,10 @@ from typing import Any, Optional, Union, cast
 
 from boto3_connectparticipant_ext.transfer import _service
 from boto3_connectparticipant_ext.transfer._arguments import (
+    UPLOAD_METHODS,
     check_callback,
+    check_open,
+    client_argument,
     config_argument,
     path_argument,
     stream_position,
@@ -104,6 +107,7 @@ def upload_attachment(
     --------
     >>> attachment_id = upload_attachment(client, "invoice.pdf")   # doctest: +SKIP
     """
+    client_argument(client, needs=UPLOAD_METHODS)
     config = config_argument(Config)
     check_callback(Callback)
     token = _service.token_arguments(ConnectionToken)
@@ -167,11 +171,13 @@ def upload_attachment_fileobj(
     >>> with open("photo.png", "rb") as data:                       # doctest: +SKIP
     ...     attachment_id = upload_attachment_fileobj(client, data, "photo.png")
     """
+    client_argument(client, needs=UPLOAD_METHODS)
     config = config_argument(Config)
     check_callback(Callback)
     token = _service.token_arguments(ConnectionToken)
     osutil = osutil or OSUtils()
     name = check_name(AttachmentName)
+    check_open(Fileobj)
     _check_readable(Fileobj)
     start = stream_position(Fileobj)
     if start is not None:
