@@ -17,7 +17,7 @@ import os
 import tempfile
 from typing import Any, Optional, Union, cast
 
-from boto3_connectparticipant_ext.redact import redact_text
+from boto3_connectparticipant_ext.redact import redact_text, remember_capability_url
 from boto3_connectparticipant_ext.service_limits import (
     ATTACHMENT_URL_EXPIRY_MAX_SECONDS,
     ATTACHMENT_URL_EXPIRY_MIN_SECONDS,
@@ -342,6 +342,7 @@ class _Link:
                 f"GetAttachment returned no download URL for attachment {attachment_id}"
             )
         size = answer.get("AttachmentSizeInBytes")
+        remember_capability_url(url)
         return cls(url=url, expiry=parse_expiry(answer.get("UrlExpiry")), size=size)
 
 

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any, Optional, Union, cast
 
+from boto3_connectparticipant_ext.redact import remember_capability_url
 from boto3_connectparticipant_ext.transfer import _service
 from boto3_connectparticipant_ext.transfer._arguments import (
     UPLOAD_METHODS,
@@ -260,6 +261,7 @@ def _upload(
             "StartAttachmentUpload answered without an AttachmentId or upload URL (truncated or "
             "malformed response); the attachment was not sent, upload again"
         )
+    remember_capability_url(url)
     attachment_id = str(attachment_id)
     headers = _put_headers(metadata.get("HeadersToInclude") or {}, size=source.size)
     transport = http or http_for_client(client)
