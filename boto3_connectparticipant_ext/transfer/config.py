@@ -205,6 +205,11 @@ def _extensions(value: Optional[Iterable[str]]) -> Optional[frozenset[str]]:
             "TransferConfig allowed_extensions must be a collection of extensions such as "
             "{'pdf', 'png'}, not a single string"
         )
+    if not isinstance(value, Iterable):
+        raise TransferConfigError(
+            "TransferConfig allowed_extensions must be a collection of extensions such as "
+            f"{{'pdf', 'png'}} or None, got {type(value).__name__}"
+        )
     cleaned = set()
     for extension in value:
         if not isinstance(extension, str) or not extension.strip(". "):
