@@ -7,6 +7,13 @@ header verbatim plus ``Content-Length``; its status is checked, and
 CompleteAttachmentUpload is called only after a successful PUT of exactly the
 announced number of bytes. Throttling, 5xx and connection errors are retried
 with backoff while the URL is valid, winding progress back each time.
+
+"Every byte sent" means every byte handed to the socket: urllib3 swallows the
+broken pipe of a server that answers before reading the whole body, so a 2xx
+with bytes still unsent is a failed attempt like any connection error. Bytes
+already in the kernel's send buffer cannot be told apart from bytes the
+server read; a server that reads a few kilobytes less than a small body and
+answers 200 is indistinguishable on the client side, as with every HTTP client.
 """
 
 from __future__ import annotations
