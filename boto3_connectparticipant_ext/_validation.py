@@ -48,6 +48,8 @@ def token_argument(value: object, *, name: str, error: type[Exception] = Invalid
     token = value.strip()
     if not token:
         raise error(f"{name} must be a non-empty string" + (" (only whitespace)" if value else ""))
+    if token.isascii() and token.isprintable():  # the usual token: no regular expression
+        return token
     found = _UNSENDABLE.search(token)
     if found is not None:
         raise error(

@@ -92,6 +92,8 @@ class _TokenFiller:
 
     def __call__(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         tokens = self.tokens
+        # The caller's own token arguments are checked; bound ones were checked when bound.
+        normalize_token_parameters(params)
         members = model.input_shape.members if model.input_shape is not None else {}
         for name, value in (
             ("ConnectionToken", tokens.connection_token),
@@ -99,7 +101,6 @@ class _TokenFiller:
         ):
             if value is not None and name in members and name not in params:
                 params[name] = value
-        normalize_token_parameters(params)
 
     def __repr__(self) -> str:
         return f"_TokenFiller({self.tokens!r})"
