@@ -50,6 +50,8 @@ class _BlockingClient:
     def __init__(
         self, client: Any, loop: asyncio.AbstractEventLoop, cancelled: threading.Event
     ) -> None:
+        # The engine checks the client again, but this view needs its meta first.
+        check_client(client, needs=("get_attachment",))
         self._client = client
         self._loop = loop
         self._cancelled = cancelled
@@ -81,8 +83,6 @@ async def _in_worker_thread(
     Callback: Optional[ProgressCallback],
     **kwargs: Any,
 ) -> T:
-    # The engine checks the client again, but the blocking view needs its meta first.
-    check_client(client, needs=("get_attachment",))
     loop = asyncio.get_running_loop()
     cancelled = threading.Event()
     if Callback is not None and not callable(Callback):

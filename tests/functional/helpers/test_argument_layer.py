@@ -106,3 +106,21 @@ def test_a_directory_vanishing_mid_download_is_a_target_error(chat: Chat, tmp_pa
             Config=TransferConfig(chunk_size=64 * 1024),
         )
     assert not directory.exists()
+
+
+@pytest.mark.parametrize("client", WRONG_CLIENTS, ids=["None", "str", "object", "s3"])
+def test_the_async_helpers_refuse_a_wrong_client(tmp_path: Path, client: Any) -> None:
+    import asyncio
+
+    from boto3_connectparticipant_ext.aio import transcript as aio_transcript
+    from boto3_connectparticipant_ext.aio import transfer as aio_transfer
+
+    async def calls() -> None:
+        with pytest.raises(WrongClientError):
+            await aio_transfer.get_attachment_url(client, "att")
+        with pytest.raises(WrongClientError):
+            await aio_transfer.download_attachment_fileobj(client, "att", io.BytesIO())
+        with pytest.raises(WrongClientError):
+            aio_transcript.iter_transcript(client, ConnectionToken="t")
+
+    asyncio.run(calls())
