@@ -133,7 +133,10 @@ def upload_attachment(
     except OSError as error:
         raise AttachmentFileError(f"cannot read {path!r}: {error.strerror or error}") from None
     with handle:
-        size = osutil.file_size(path)
+        try:
+            size = osutil.file_size(path)
+        except OSError as error:  # removed or replaced between the checks and here
+            raise AttachmentFileError(f"cannot read {path!r}: {error.strerror or error}") from None
         _check_not_empty(size, what=repr(path))
         check_size(size, config)
         head = _head(handle, start=0, size=size, name=name, explicit=ContentType)
