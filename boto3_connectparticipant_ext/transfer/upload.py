@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterator
 from typing import Any, Optional, Union, cast
 
 from boto3_connectparticipant_ext.redact import remember_capability_url
@@ -35,6 +34,7 @@ from boto3_connectparticipant_ext.transfer._arguments import (
     path_argument,
     stream_position,
 )
+from boto3_connectparticipant_ext.transfer._body import Body, Source, read_chunk
 from boto3_connectparticipant_ext.transfer._http import (
     TRANSPORT_ERRORS,
     USER_AGENT,
@@ -143,7 +143,7 @@ def upload_attachment(
         content_type = resolve_content_type(
             name=name, explicit=ContentType, head=head, config=config
         )
-        source = _Source(handle, start=0, size=size)
+        source = Source(handle, start=0, size=size)
         return _upload(
             client,
             source=source,
@@ -230,7 +230,7 @@ def _upload_from(
     resolved = resolve_content_type(name=name, explicit=content_type, head=head, config=config)
     return _upload(
         client,
-        source=_Source(handle, start=start, size=size),
+        source=Source(handle, start=start, size=size),
         name=name,
         content_type=resolved,
         token=token,
@@ -244,7 +244,7 @@ def _upload_from(
 def _upload(
     client: Any,
     *,
-    source: _Source,
+    source: Source,
     name: str,
     content_type: str,
     token: dict[str, str],
@@ -305,7 +305,7 @@ def _put(
     *,
     url: str,
     headers: dict[str, str],
-    source: _Source,
+    source: Source,
     expiry: Any,
     progress: ProgressTracker,
     config: TransferConfig,
@@ -350,7 +350,7 @@ def _put(
 
 
 def _failed_attempt(
-    response: Any, *, body: _Body, source: _Source
+    response: Any, *, body: Body, source: Source
 ) -> Optional[tuple[str, Optional[float]]]:
     """``None`` for a PUT that stored every byte; else the retryable failure and its wait.
 
@@ -384,75 +384,6 @@ def _failed_attempt(
     return answer.describe(), answer.retry_after
 
 
-class _Source:
-    """``size`` bytes of ``handle`` from offset ``start``, replayable for each attempt."""
-
-    def __init__(self, handle: SeekableReadable, *, start: int, size: int) -> None:
-        self.handle = handle
-        self.start = start
-        self.size = size
-
-    def body(self, *, chunk_size: int, progress: ProgressTracker) -> _Body:
-        return _Body(self, chunk_size=chunk_size, progress=progress)
-
-    def check_unchanged(self, body: _Body) -> None:
-        if body.grew:
-            raise AttachmentFileError(
-                f"the file grew while it was being uploaded (announced {self.size} bytes); "
-                "CompleteAttachmentUpload was not called"
-            )
-
-
-class _Body:
-    """The PUT body of one attempt: exactly ``size`` bytes, counted into progress."""
-
-    def __init__(self, source: _Source, *, chunk_size: int, progress: ProgressTracker) -> None:
-        self._source = source
-        self._chunk_size = chunk_size
-        self._progress = progress
-        self.grew = False
-        #: Bytes handed to the socket: urllib3 asks for the next chunk only after
-        #: ``sendall()`` of the previous one returned.
-        self.sent = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        handle = self._source.handle
-        remaining = self._source.size
-        try:
-            handle.seek(self._source.start)
-        except OSError as error:
-            raise AttachmentFileError(f"cannot rewind the file: {error}") from None
-        while remaining:
-            chunk = _read(handle, min(self._chunk_size, remaining))
-            if not chunk:
-                raise AttachmentFileError(
-                    f"the file shrank while it was being uploaded ({remaining} of "
-                    f"{self._source.size} bytes missing); CompleteAttachmentUpload was not called"
-                )
-            remaining -= len(chunk)
-            self._progress.advance(len(chunk))
-            yield chunk
-            self.sent += len(chunk)
-        self.grew = bool(_read(handle, 1))
-
-
-def _read(handle: ReadableBinary, amount: int) -> bytes:
-    try:
-        chunk = handle.read(amount)
-    except OSError as error:
-        raise AttachmentFileError(f"cannot read the file: {error}") from None
-    if isinstance(chunk, str):
-        raise StreamNotSupportedError("the file object is in text mode; open it in binary mode")
-    if chunk is None:
-        # A raw non-blocking stream with no data yet: not the end of the file, and
-        # treating it as one would upload a truncated attachment.
-        raise StreamNotSupportedError(
-            "the file object is non-blocking and had no data ready (read() returned None); "
-            "give a blocking stream; nothing was uploaded"
-        )
-    return chunk
-
-
 def _put_headers(to_include: dict[str, str], *, size: int) -> dict[str, str]:
     headers = {str(key): str(value) for key, value in to_include.items()}
     lowered = {key.lower(): key for key in headers}
@@ -476,7 +407,7 @@ def _head(
     if explicit is not None or content_type_for_name(name) is not None:
         return b""  # the bytes are read only when nothing else tells the type
     handle.seek(start)
-    head = _read(handle, min(SNIFF_BYTES, size))
+    head = read_chunk(handle, min(SNIFF_BYTES, size))
     handle.seek(start)
     return head
 
@@ -484,7 +415,7 @@ def _head(
 def _spool(stream: ReadableBinary, spool: WritableBinary, *, config: TransferConfig) -> int:
     size = 0
     while True:
-        chunk = _read(stream, config.chunk_size)
+        chunk = read_chunk(stream, config.chunk_size)
         if not chunk:
             return size
         size += len(chunk)
