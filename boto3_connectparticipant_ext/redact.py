@@ -66,7 +66,7 @@ _SECRET_QUERY_PARAMS = (
 _MARKERS = tuple(
     {key.lower() for key in _SECRET_KEYS}
     | {param.lower() for param in _SECRET_QUERY_PARAMS}
-    | {"ws://", "wss://", "url'", 'url"', "url\\"}
+    | {"ws://", "wss://"}
 )
 
 MAX_REMEMBERED_URLS = 128
@@ -124,12 +124,12 @@ def redact_text(text: str) -> str:
     for userinfo in learned.userinfos:
         if userinfo in text:
             text = text.replace(userinfo, REDACTED + "@")
+    if "Url" in text:  # the service's name for every capability URL it hands out
+        text = _URL_KEY_QUERY.sub(lambda m: m["prefix"] + REDACTED, text)
     lowered = text.lower()
     if not any(marker in lowered for marker in _MARKERS):
         return text
     text = _WEBSOCKET_QUERY.sub(lambda m: m["prefix"] + REDACTED, text)
-    if "Url" in text:
-        text = _URL_KEY_QUERY.sub(lambda m: m["prefix"] + REDACTED, text)
     if "value:" in text:
         text = _PARAMETER_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
     text = _AUTHORIZATION.sub(lambda m: m["prefix"] + REDACTED, text)
