@@ -26,7 +26,7 @@ import weakref
 from typing import Any, Callable, Optional
 
 from .errors import IncompleteResponseError
-from .redact import redact_text
+from .redact import redact_text, remember_capability_url
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def check_and_parse(
         return
     headers = response_dict.get("headers") or {}
     _reject_truncated(body, headers, operation_model)
+    learn_capability_urls(getattr(operation_model, "name", ""), body)
     status = response_dict.get("status_code", 0)
     if customized_response_dict is None or not 200 <= status < 300 or not body:
         return
@@ -86,7 +87,31 @@ def check_received(
         return
     body = response_dict.get("body")
     if isinstance(body, bytes):
-        _reject_truncated(body, response_dict.get("headers") or {}, event_name.rsplit(".", 1)[-1])
+        operation = event_name.rsplit(".", 1)[-1]
+        _reject_truncated(body, response_dict.get("headers") or {}, operation)
+        learn_capability_urls(operation, body)
+
+
+#: Where each operation's answer holds a URL whose query is a capability.
+CAPABILITY_URLS = {
+    "StartAttachmentUpload": ("UploadMetadata", "Url"),
+    "GetAttachment": ("Url",),
+    "CreateParticipantConnection": ("Websocket", "Url"),
+}
+
+
+def learn_capability_urls(operation: str, body: bytes) -> None:
+    """Let redaction know the capability URL in ``operation``'s answer, before anything logs it."""
+    path = CAPABILITY_URLS.get(operation)
+    if path is None:
+        return
+    try:
+        value: Any = json.loads(body)
+    except ValueError:
+        return
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    remember_capability_url(value)
 
 
 def _reject_truncated(body: bytes, headers: Any, operation: Any) -> None:

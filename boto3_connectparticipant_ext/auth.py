@@ -24,10 +24,10 @@ from typing import Any
 import botocore
 from botocore.config import Config
 
+from ._validation import SERVICE_NAME, optional_token, service_name, token_argument
 from .errors import WrongClientError
 from .redact import mask
 
-SERVICE_NAME = "connectparticipant"
 _BIND_HANDLER_ID = "boto3-connectparticipant-ext-bound-tokens"
 _SIGNER_HANDLER_ID = "boto3-connectparticipant-ext-unsigned"
 
@@ -69,6 +69,20 @@ class BoundTokens:
         )
 
 
+TOKEN_PARAMETERS = ("ConnectionToken", "ParticipantToken")
+
+
+def normalize_token_parameters(params: dict[str, Any], **_: Any) -> None:
+    """``before-parameter-build`` handler: the token arguments of a call, checked and stripped.
+
+    Runs before botocore's own validation, whose message would echo a bad
+    token (``value: b'...'``); raises :class:`~.errors.InvalidTokenError`.
+    """
+    for name in TOKEN_PARAMETERS:
+        if name in params:
+            params[name] = token_argument(params[name], name=name)
+
+
 class _TokenFiller:
     """``before-parameter-build`` handler that fills omitted tokens for one client."""
 
@@ -78,6 +92,8 @@ class _TokenFiller:
 
     def __call__(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         tokens = self.tokens
+        # The caller's own token arguments are checked; bound ones were checked when bound.
+        normalize_token_parameters(params)
         members = model.input_shape.members if model.input_shape is not None else {}
         for name, value in (
             ("ConnectionToken", tokens.connection_token),
@@ -113,8 +129,8 @@ def bind_tokens(
     >>> client.get_transcript(MaxResults=100)  # doctest: +SKIP
     """
     require_connectparticipant(client, role="the client given to bind_tokens")
-    _require_token("connection_token", connection_token)
-    _require_token("participant_token", participant_token)
+    connection_token = optional_token(connection_token, name="connection_token")
+    participant_token = optional_token(participant_token, name="participant_token")
     tokens = BoundTokens(connection_token=connection_token, participant_token=participant_token)
     with _bind_lock:
         filler = getattr(client, "_cpx_token_filler", None)
@@ -144,15 +160,6 @@ def unbind_tokens(client: Any) -> None:
             del client._cpx_token_filler
 
 
-def _require_token(name: str, value: object) -> None:
-    from .errors import InvalidTokenError
-
-    if value is not None and (not isinstance(value, str) or not value):
-        # Only the type: the value may be the token itself in the wrong type.
-        got = "an empty string" if value == "" else type(value).__name__
-        raise InvalidTokenError(f"{name} must be a non-empty string or None, got {got}")
-
-
 def require_connectparticipant(
     client: Any, *, role: str, error: type[Exception] = WrongClientError
 ) -> None:
@@ -160,10 +167,7 @@ def require_connectparticipant(
 
     ``role`` names the argument in the message (the message never shows values).
     """
-    try:
-        service = client.meta.service_model.service_name
-    except AttributeError:
-        service = None
+    service = service_name(client)
     if service == SERVICE_NAME:
         return
     got = f"a {service} client" if service else type(client).__name__

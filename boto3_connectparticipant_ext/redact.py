@@ -6,6 +6,16 @@ query string is a credential (presigned attachment URLs, websocket URLs).
 :func:`redact_text` removes those secrets from any text; while the plugin is
 installed a log-record factory applies it to every log record as it is made.
 
+URLs are redacted by role, not only by parameter name: the whole query (and
+any userinfo) of every URL the service hands out (StartAttachmentUpload's
+``UploadMetadata.Url``, GetAttachment's ``Url``, CreateParticipantConnection's
+``Websocket.Url``) is a capability, whatever its parameter names (another
+store's signing scheme, a proxy's). The package learns those URLs as it
+receives them (:func:`remember_capability_url`; the newest
+:data:`MAX_REMEMBERED_URLS` are kept) and redacts their query wherever it
+appears, in full URLs, in ``/path?query`` request lines, in reprs. Any ``Url``
+key's query and the name-based rules below stay as the fallback.
+
 Set the environment variable ``BOTO3_CONNECTPARTICIPANT_EXT_LOG_SECRETS=1``
 (or call ``install(redact_logs=False)``) to see secrets in logs while
 debugging; it is off by default.
@@ -25,7 +35,9 @@ import os
 import re
 import threading
 import traceback
+from collections import OrderedDict
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 LOG_SECRETS_ENV = "BOTO3_CONNECTPARTICIPANT_EXT_LOG_SECRETS"
 REDACTED = "<redacted>"
@@ -57,6 +69,8 @@ _MARKERS = tuple(
     | {"ws://", "wss://"}
 )
 
+MAX_REMEMBERED_URLS = 128
+
 _QUOTE = r"""(?:\\*["'])"""
 # A bytes repr's ``b`` only when a quote follows (so "Bearer" keeps its B).
 _BYTES_PREFIX = rf"(?:b(?={_QUOTE}))?"
@@ -76,6 +90,21 @@ _QUERY_VALUE = re.compile(
     r"""(?P<value>[^&\s"'\\]+)""",
     re.IGNORECASE,
 )
+# botocore's ParamValidationError: "Invalid type for parameter ConnectionToken, value: b'...',
+# type: <class 'bytes'>, ..."; the value is any repr, so everything up to the next field goes.
+_PARAMETER_VALUE = re.compile(
+    rf"(?P<prefix>parameter\s+(?:[\w.\[\]]*\.)?(?:{'|'.join(map(re.escape, _SECRET_KEYS))})"
+    r"(?:\[\d+\])?,\s*value:\s*)(?P<value>.*?)(?=,\s*(?:type|valid)\b|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Any ``Url`` key (the service's name for every capability URL it hands out).
+_URL_KEY_QUERY = re.compile(
+    rf"""(?P<prefix>{_QUOTE}Url{_QUOTE}\s*:\s*{_BYTES_PREFIX}{_QUOTE}[^"'\s?\\]*\?)"""
+    r"""(?P<value>(?:[^"'\s\\]|\\+u[0-9a-fA-F]{4}|\\+/)+)"""
+)
+# A query as it appears after ``?`` in a URL, a request line or a repr.
+_ANY_QUERY = re.compile(r"""\?([^\s"'<>\\]+)""")
+_QUERY_TAIL = "),.;]"
 _WEBSOCKET_QUERY = re.compile(r"""(?P<prefix>\bwss?://[^\s"'?]*\?)(?P<value>[^\s"'\\]+)""")
 
 
@@ -89,13 +118,76 @@ def redact_text(text: str) -> str:
     >>> redact_text("wss://host/path?AuthToken=abc&x=1")
     'wss://host/path?<redacted>'
     """
+    learned = _learned
+    if learned.queries and "?" in text:
+        text = _ANY_QUERY.sub(lambda m: _learned_query(m, learned.queries), text)
+    for userinfo in learned.userinfos:
+        if userinfo in text:
+            text = text.replace(userinfo, REDACTED + "@")
+    if "Url" in text:  # the service's name for every capability URL it hands out
+        text = _URL_KEY_QUERY.sub(lambda m: m["prefix"] + REDACTED, text)
     lowered = text.lower()
     if not any(marker in lowered for marker in _MARKERS):
         return text
     text = _WEBSOCKET_QUERY.sub(lambda m: m["prefix"] + REDACTED, text)
+    if "value:" in text:
+        text = _PARAMETER_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
     text = _AUTHORIZATION.sub(lambda m: m["prefix"] + REDACTED, text)
     text = _KEY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
     return _QUERY_VALUE.sub(lambda m: m["prefix"] + REDACTED, text)
+
+
+def _learned_query(match: re.Match[str], queries: frozenset[str]) -> str:
+    query = match[1]
+    if query in queries or query.rstrip(_QUERY_TAIL) in queries:
+        tail = query[len(query.rstrip(_QUERY_TAIL)) :]
+        return "?" + REDACTED + tail
+    return match[0]
+
+
+class _Learned:
+    """An immutable snapshot of the remembered capability URLs (read without a lock)."""
+
+    def __init__(self, queries: frozenset[str], userinfos: tuple[str, ...]) -> None:
+        self.queries = queries
+        self.userinfos = userinfos
+
+
+_learned = _Learned(frozenset(), ())
+_learned_lock = threading.Lock()
+_remembered: OrderedDict[str, tuple[str, str]] = OrderedDict()
+
+
+def remember_capability_url(url: object) -> None:
+    """Redact the query and userinfo of ``url`` wherever they appear from now on.
+
+    Called with every URL the service hands out; the newest
+    :data:`MAX_REMEMBERED_URLS` are kept (they expire within minutes anyway).
+
+    Examples
+    --------
+    >>> remember_capability_url("https://store.example/k?sig=abc123&exp=9")
+    >>> redact_text("PUT /k?sig=abc123&exp=9 HTTP/1.1")
+    'PUT /k?<redacted> HTTP/1.1'
+    """
+    global _learned
+    if not isinstance(url, str) or not url:
+        return
+    parts = urlsplit(url)
+    query = parts.query
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+    if not query and not userinfo:
+        return
+    with _learned_lock:
+        _remembered[url] = (query, userinfo)
+        _remembered.move_to_end(url)
+        while len(_remembered) > MAX_REMEMBERED_URLS:
+            _remembered.popitem(last=False)
+        values = list(_remembered.values())
+        _learned = _Learned(
+            frozenset(query for query, _ in values if query),
+            tuple(sorted({userinfo + "@" for _, userinfo in values if userinfo}, key=len)[::-1]),
+        )
 
 
 def describe_error(error: BaseException, *, limit: int = 300) -> str:

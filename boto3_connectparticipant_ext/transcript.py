@@ -38,6 +38,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any, Optional
 
+from boto3_connectparticipant_ext._validation import check_client, token_argument
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 
 OLDEST_FIRST = "oldest-first"
@@ -225,6 +226,7 @@ def iter_transcript(
     ...     print(item["AbsoluteTime"], item.get("DisplayName"), item.get("Content"))
     >>> missed = list(iter_transcript(client, AfterId=last_seen_id))   # doctest: +SKIP
     """
+    check_client(client, needs=("get_transcript",))
     page_size = _page_size(MaxResults)
     raw = {
         "StartPosition": StartPosition,
@@ -242,7 +244,9 @@ def iter_transcript(
         )
     request: dict[str, Any] = {"MaxResults": page_size}
     if ConnectionToken is not None:
-        request["ConnectionToken"] = _text("ConnectionToken", ConnectionToken, limit=None)
+        request["ConnectionToken"] = token_argument(
+            ConnectionToken, name="ConnectionToken", error=TranscriptArgumentError
+        )
     if ContactId is not None:
         request["ContactId"] = _text("ContactId", ContactId, limit=256)
     if raw_given:

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from typing import Any, Optional
 
 from boto3_connectparticipant_ext import transcript as _engine
+from boto3_connectparticipant_ext._validation import check_client
 
 Item = dict[str, Any]
 
@@ -122,6 +123,7 @@ def iter_transcript(
     ...     async for item in iter_transcript(client, ConnectionToken=token, Order="newest-first"):
     ...         print(item["Id"])
     """
+    check_client(client, needs=("get_transcript",))
     pages = _PageHandOver()
     engine = _engine.iter_transcript(
         pages,

@@ -30,6 +30,7 @@ from collections.abc import Awaitable
 from typing import Any, Callable, Optional, TypeVar, Union
 
 from boto3_connectparticipant_ext import transfer as _engine
+from boto3_connectparticipant_ext._validation import check_client
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
 from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
@@ -49,6 +50,8 @@ class _BlockingClient:
     def __init__(
         self, client: Any, loop: asyncio.AbstractEventLoop, cancelled: threading.Event
     ) -> None:
+        # The engine checks the client again, but this view needs its meta first.
+        check_client(client, needs=("get_attachment",))
         self._client = client
         self._loop = loop
         self._cancelled = cancelled

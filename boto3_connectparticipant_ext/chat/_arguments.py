@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Union
 
+from .._validation import token_argument
 from ..auth import require_connectparticipant
 from ..service_limits import message_content_problem
 from .config import ChatConfig, require_seconds
@@ -33,6 +34,20 @@ def require_text(value: Any, name: str, *, limit: Optional[int] = None) -> None:
         raise ChatConfigError(f"{name} must be a non-empty string")
     if limit is not None and len(value) > limit:
         raise ChatConfigError(f"{name} is longer than {limit} characters")
+
+
+def require_token(value: Any, name: str) -> None:
+    """``value`` must be a token botocore can send as it is (see ``_validation``).
+
+    The session keeps the value it was given, so surrounding whitespace (a
+    newline read from a file) is refused here rather than stripped.
+    """
+    if not isinstance(value, str):
+        raise ChatArgumentError(f"{name} must be a non-empty string, got {_got(value)}")
+    if token_argument(value, name=name, error=ChatConfigError) != value:
+        raise ChatConfigError(
+            f"{name} has leading or trailing whitespace (a newline read from a file?); strip it"
+        )
 
 
 def require_optional_text(value: Any, name: str, *, limit: Optional[int] = None) -> None:
@@ -93,7 +108,7 @@ def check_session_arguments(
 ) -> None:
     """Check every argument of ``AsyncChatSession(...)`` / ``.resume(...)``."""
     if token_required or participant_token is not None:
-        require_text(participant_token, "participant_token")
+        require_token(participant_token, "participant_token")
     require_optional_text(region_name, "region_name")
     require_optional_text(endpoint_url, "endpoint_url")
     require_client(client)

@@ -14,6 +14,7 @@ import os
 import sys
 from typing import TextIO
 
+from boto3_connectparticipant_ext._validation import token_argument
 from boto3_connectparticipant_ext.cli._errors import UsageError
 from boto3_connectparticipant_ext.redact import mask
 
@@ -86,7 +87,7 @@ def _one_token(
         raise UsageError(f"the token for {flag} is empty")
     if any(character.isspace() for character in value):
         raise UsageError(f"the token for {flag} contains whitespace; is it the right value?")
-    return value
+    return token_argument(value, name=f"the token for {flag}", error=UsageError)
 
 
 def _read_stdin(flag: str, stdin: TextIO) -> str:

@@ -1,12 +1,29 @@
-"""Checks of the helper arguments shared by uploads and downloads."""
+"""Checks of the helper arguments shared by uploads and downloads.
+
+The argument layer of the transfer entry points: the client (through
+:func:`~boto3_connectparticipant_ext._validation.check_client`), tokens,
+paths, config, callbacks, file objects (open, right mode), and the download
+target's filesystem errors, wrapped in :class:`TargetPathError`.
+"""
 
 from __future__ import annotations
 
 import os
 from typing import Any, Optional
 
+from boto3_connectparticipant_ext._validation import check_client
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
-from boto3_connectparticipant_ext.transfer.errors import AttachmentFileError, TransferConfigError
+from boto3_connectparticipant_ext.transfer.errors import (
+    AttachmentFileError,
+    StreamNotSupportedError,
+    TargetPathError,
+    TransferConfigError,
+)
+from boto3_connectparticipant_ext.transfer.osutils import OSUtils
+
+#: The client methods each kind of transfer calls.
+UPLOAD_METHODS = ("start_attachment_upload", "complete_attachment_upload")
+DOWNLOAD_METHODS = ("get_attachment",)
 
 
 def path_argument(filename: object, *, name: str = "Filename") -> str:
@@ -50,3 +67,36 @@ def stream_position(fileobj: Any) -> Optional[int]:
     except (AttributeError, OSError, ValueError):
         return None
     return position if isinstance(position, int) else None
+
+
+def client_argument(client: Any, *, needs: tuple[str, ...]) -> None:
+    """Raise ``WrongClientError`` unless ``client`` is a connectparticipant client."""
+    check_client(client, needs=needs)
+
+
+def check_open(fileobj: object) -> None:
+    """Refuse a closed file object before any request (its methods would raise ValueError)."""
+    if getattr(fileobj, "closed", False) is True:
+        raise StreamNotSupportedError("the file object is closed; nothing was transferred")
+
+
+def staging_file(osutil: OSUtils, *, directory: str, hint: str) -> tuple[Any, str]:
+    """A temporary file in ``directory``; filesystem errors become :class:`TargetPathError`."""
+    try:
+        return osutil.create_temp_file(directory=directory, hint=hint)
+    except OSError as error:
+        raise TargetPathError(
+            f"cannot write in {directory!r}: {error.strerror or type(error).__name__}"
+        ) from error
+
+
+def commit_target(osutil: OSUtils, temporary: str, target: str, *, overwrite: bool) -> None:
+    """Move the finished download into place; a vanished or locked directory is typed."""
+    try:
+        osutil.commit(temporary, target, overwrite=overwrite)
+    except TargetPathError:
+        raise
+    except OSError as error:
+        raise TargetPathError(
+            f"cannot move the download into {target!r}: {error.strerror or type(error).__name__}"
+        ) from error

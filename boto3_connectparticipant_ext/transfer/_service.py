@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ParamValidationError
 
+from boto3_connectparticipant_ext._validation import optional_token
 from boto3_connectparticipant_ext.redact import redact_text
 from boto3_connectparticipant_ext.transcript import NEWEST_FIRST, iter_transcript
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
@@ -27,11 +28,8 @@ REJECTED = "REJECTED"
 
 def token_arguments(connection_token: Optional[str]) -> dict[str, str]:
     """``{"ConnectionToken": ...}`` when the caller gave one, else nothing (botocore decides)."""
-    if connection_token is None:
-        return {}
-    if not isinstance(connection_token, str) or not connection_token:
-        raise TransferConfigError("ConnectionToken must be a non-empty string")
-    return {"ConnectionToken": connection_token}
+    token = optional_token(connection_token, name="ConnectionToken", error=TransferConfigError)
+    return {} if token is None else {"ConnectionToken": token}
 
 
 def translated(
@@ -77,6 +75,11 @@ def call(
     """Call ``client.<method>(**arguments)``, raising typed errors for known refusals."""
     try:
         return getattr(client, method)(**arguments)
+    except ParamValidationError as error:
+        # botocore's report echoes the values it refused; a token must not travel with it.
+        raise ParamValidationError(
+            report=redact_text(str(error.kwargs.get("report", "")))
+        ) from None
     except ClientError as error:
         typed = translated(error, operation=operation, attachment_id=attachment_id)
         if typed is None:

@@ -1,4 +1,12 @@
-"""``TransferConfig``: the knobs of attachment uploads and downloads."""
+"""``TransferConfig``: the knobs of attachment uploads and downloads.
+
+Every number is checked when the config is built, before any request: whole
+numbers are ``int`` (not ``bool``) within their range, seconds are finite and
+at most :data:`MAX_SECONDS`. The service says nothing about these local knobs;
+the one-day cap is ours: every presigned URL and chat token expires long
+before, and a larger value (``1e300``) would only fail later inside the socket
+or ``time.sleep`` with ``OverflowError``, after StartAttachmentUpload.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +29,9 @@ DEFAULT_ALLOWED_EXTENSIONS: frozenset[str] = DEFAULT_ATTACHMENT_EXTENSIONS
 DEFAULT_MAX_SIZE_BYTES = DEFAULT_ATTACHMENT_MAX_BYTES
 #: The largest limit an instance can be given (100 MB); configurable above it anyway.
 SERVICE_MAX_SIZE_BYTES = 100 * 1024 * 1024
+
+#: The largest number of seconds any timeout, wait or backoff accepts (one day).
+MAX_SECONDS = 24 * 60 * 60.0
 
 _MIN_CHUNK = 4 * 1024
 _MAX_CHUNK = 64 * 1024 * 1024
@@ -163,9 +174,16 @@ def _whole(name: str, value: object, *, minimum: int, maximum: Optional[int] = N
 def _seconds(name: str, value: object, *, allow_zero: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TransferConfigError(f"TransferConfig {name} must be a number, got {value!r}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        number = math.inf
     if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         raise TransferConfigError(f"TransferConfig {name} must be a positive number, got {value}")
+    if number > MAX_SECONDS:
+        raise TransferConfigError(
+            f"TransferConfig {name} must be at most {MAX_SECONDS:g} seconds (one day), got {value}"
+        )
     return number
 
 
@@ -186,6 +204,11 @@ def _extensions(value: Optional[Iterable[str]]) -> Optional[frozenset[str]]:
         raise TransferConfigError(
             "TransferConfig allowed_extensions must be a collection of extensions such as "
             "{'pdf', 'png'}, not a single string"
+        )
+    if not isinstance(value, Iterable):
+        raise TransferConfigError(
+            "TransferConfig allowed_extensions must be a collection of extensions such as "
+            f"{{'pdf', 'png'}} or None, got {type(value).__name__}"
         )
     cleaned = set()
     for extension in value:

@@ -11,23 +11,27 @@ fresh one from GetAttachment.
 from __future__ import annotations
 
 import dataclasses
-import errno
 import io
 import os
 import tempfile
 from typing import Any, Optional, Union, cast
 
-from boto3_connectparticipant_ext.redact import redact_text
+from boto3_connectparticipant_ext.redact import remember_capability_url
 from boto3_connectparticipant_ext.service_limits import (
     ATTACHMENT_URL_EXPIRY_MAX_SECONDS,
     ATTACHMENT_URL_EXPIRY_MIN_SECONDS,
 )
 from boto3_connectparticipant_ext.transfer import _service
 from boto3_connectparticipant_ext.transfer._arguments import (
+    DOWNLOAD_METHODS,
     attachment_id_argument,
     check_callback,
+    check_open,
+    client_argument,
+    commit_target,
     config_argument,
     path_argument,
+    staging_file,
     stream_position,
 )
 from boto3_connectparticipant_ext.transfer._http import (
@@ -44,6 +48,11 @@ from boto3_connectparticipant_ext.transfer._retry import (
     read_error_answer,
     seconds_left,
 )
+from boto3_connectparticipant_ext.transfer._sink import (
+    Sink,
+    copy_to_stream,
+    reason,
+)
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
 from boto3_connectparticipant_ext.transfer.errors import (
     AttachmentNotFoundError,
@@ -53,11 +62,9 @@ from boto3_connectparticipant_ext.transfer.errors import (
     StreamNotSupportedError,
     TargetExistsError,
     TargetPathError,
-    TargetWriteError,
     TransferConfigError,
 )
 from boto3_connectparticipant_ext.transfer.fileobj import (
-    ReadableBinary,
     SeekableWritable,
     WritableBinary,
 )
@@ -92,6 +99,7 @@ def get_attachment_url(
     --------
     >>> url = get_attachment_url(client, "a1b2c3", ExpiresIn=60)    # doctest: +SKIP
     """
+    client_argument(client, needs=DOWNLOAD_METHODS)
     attachment_id = attachment_id_argument(AttachmentId)
     token = _service.token_arguments(ConnectionToken)
     lowest, highest = ATTACHMENT_URL_EXPIRY_MIN_SECONDS, ATTACHMENT_URL_EXPIRY_MAX_SECONDS
@@ -153,6 +161,7 @@ def download_attachment(
     >>> download_attachment(client, attachment_id, "downloads/")         # doctest: +SKIP
     'downloads/invoice.pdf'
     """
+    client_argument(client, needs=DOWNLOAD_METHODS)
     attachment_id = attachment_id_argument(AttachmentId)
     config = config_argument(Config)
     check_callback(Callback)
@@ -161,38 +170,27 @@ def download_attachment(
     if not isinstance(Overwrite, bool):
         raise TransferConfigError("Overwrite must be True or False")
     path = path_argument(Filename)
-    if osutil.is_dir(path):
-        attachment = _service.find_attachment(client, attachment_id=attachment_id, token=token)
-        if attachment is None:
-            raise AttachmentNotFoundError(
-                f"attachment {attachment_id} is not in the transcript, so its name is unknown; "
-                "pass a file name instead of a directory"
-            )
-        target = os.path.join(path, safe_file_name(str(attachment.get("AttachmentName") or "")))
-        overwrite = Overwrite
-        if osutil.exists(target) and not osutil.is_file(target):
-            raise TargetPathError(
-                f"{os.path.basename(target)!r} exists in {path!r} and is not a regular file"
-            )
-        if osutil.exists(target) and not overwrite:
-            raise TargetExistsError(
-                f"{os.path.basename(target)!r} already exists in {path!r}; "
-                "pass Overwrite=True to replace it"
-            )
-    else:
-        target = path
-        overwrite = True
-        _check_file_target(target, osutil=osutil)
-    directory = os.path.dirname(os.path.abspath(target))
-    handle, temporary = osutil.create_temp_file(directory=directory, hint=os.path.basename(target))
+    into_directory = osutil.is_dir(path)
+    if not into_directory:
+        _check_file_target(path, osutil=osutil)
+    directory = path if into_directory else os.path.dirname(os.path.abspath(path))
+    # Staged first: an unwritable directory is refused before any request.
+    handle, temporary = staging_file(osutil, directory=directory, hint=os.path.basename(path))
     committed = False
     try:
         with handle:
+            target, overwrite = (
+                _target_in(
+                    client, path, attachment_id, token=token, overwrite=Overwrite, osutil=osutil
+                )
+                if into_directory
+                else (path, True)
+            )
             _download(
                 client,
                 attachment_id=attachment_id,
                 token=token,
-                sink=_Sink(handle, start=0),
+                sink=Sink(handle, start=0),
                 progress=ProgressTracker(Callback),
                 config=config,
                 osutil=osutil,
@@ -200,12 +198,41 @@ def download_attachment(
             )
             if config.fsync:
                 osutil.flush_to_disk(handle)
-        osutil.commit(temporary, target, overwrite=overwrite)
+        commit_target(osutil, temporary, target, overwrite=overwrite)
         committed = True
     finally:
         if not committed:
             osutil.remove(temporary)
     return target
+
+
+def _target_in(
+    client: Any,
+    directory: str,
+    attachment_id: str,
+    *,
+    token: dict[str, str],
+    overwrite: bool,
+    osutil: OSUtils,
+) -> tuple[str, bool]:
+    """The file in ``directory`` named after the remote AttachmentName, checked."""
+    attachment = _service.find_attachment(client, attachment_id=attachment_id, token=token)
+    if attachment is None:
+        raise AttachmentNotFoundError(
+            f"attachment {attachment_id} is not in the transcript, so its name is unknown; "
+            "pass a file name instead of a directory"
+        )
+    target = os.path.join(directory, safe_file_name(str(attachment.get("AttachmentName") or "")))
+    if osutil.exists(target) and not osutil.is_file(target):
+        raise TargetPathError(
+            f"{os.path.basename(target)!r} exists in {directory!r} and is not a regular file"
+        )
+    if osutil.exists(target) and not overwrite:
+        raise TargetExistsError(
+            f"{os.path.basename(target)!r} already exists in {directory!r}; "
+            "pass Overwrite=True to replace it"
+        )
+    return target, overwrite
 
 
 def download_attachment_fileobj(
@@ -250,11 +277,13 @@ def download_attachment_fileobj(
     >>> download_attachment_fileobj(client, attachment_id, buffer)           # doctest: +SKIP
     52341
     """
+    client_argument(client, needs=DOWNLOAD_METHODS)
     attachment_id = attachment_id_argument(AttachmentId)
     config = config_argument(Config)
     check_callback(Callback)
     token = _service.token_arguments(ConnectionToken)
     osutil = osutil or OSUtils()
+    check_open(Fileobj)
     _check_writable(Fileobj)
     arguments: dict[str, Any] = {
         "attachment_id": attachment_id,
@@ -267,24 +296,24 @@ def download_attachment_fileobj(
     start = stream_position(Fileobj)
     if start is not None:
         # stream_position() saw seekable() true and tell() work: the object can be rewound.
-        sink = _Sink(cast(SeekableWritable, Fileobj), start=start, callers=True)
+        sink = Sink(cast(SeekableWritable, Fileobj), start=start, callers=True)
         try:
             return _download(client, sink=sink, **arguments)
         except BaseException:
             sink.undo()
             raise
     with tempfile.TemporaryFile() as staging:
-        size = _download(client, sink=_Sink(staging, start=0), **arguments)
+        size = _download(client, sink=Sink(staging, start=0), **arguments)
         try:
             staged = staging.seek(0, os.SEEK_END)
             staging.seek(0)
         except OSError as error:
             raise TargetPathError(
-                f"cannot read back the staged download: {_reason(error)}"
+                f"cannot read back the staged download: {reason(error)}"
             ) from error
         if staged != size:
             raise TargetPathError(f"the staged download holds {staged} bytes, expected {size}")
-        _copy_to_stream(staging, Fileobj, size=size, chunk_size=config.chunk_size)
+        copy_to_stream(staging, Fileobj, size=size, chunk_size=config.chunk_size)
         return size
 
 
@@ -315,6 +344,7 @@ class _Link:
                 f"GetAttachment returned no download URL for attachment {attachment_id}"
             )
         size = answer.get("AttachmentSizeInBytes")
+        remember_capability_url(url)
         return cls(url=url, expiry=parse_expiry(answer.get("UrlExpiry")), size=size)
 
 
@@ -322,132 +352,12 @@ class _SizeMismatch(Exception):
     """The body's length differs from ``AttachmentSizeInBytes`` (retried like a truncation)."""
 
 
-class _Sink:
-    """Where downloaded bytes go: a binary file object from offset ``start``.
-
-    ``callers`` marks the caller's own (seekable) file object rather than a
-    temporary file of ours: a failed write then rewinds it and raises
-    :class:`TargetWriteError`.
-    """
-
-    def __init__(self, handle: SeekableWritable, *, start: int, callers: bool = False) -> None:
-        self._handle = handle
-        self._start = start
-        self._callers = callers
-        self._written = 0
-
-    def restart(self) -> None:
-        """Go back to ``start`` before an attempt; truncate there when the object can."""
-        try:
-            self._handle.seek(self._start)
-        except (OSError, ValueError) as error:
-            raise TargetPathError(f"cannot rewind the download target: {_reason(error)}") from error
-        # An object that cannot be truncated is overwritten in place: every attempt
-        # writes the same AttachmentSizeInBytes bytes from ``start``.
-        self._truncate()
-        self._written = 0
-
-    def write(self, chunk: bytes) -> None:
-        try:
-            _write_all(self._handle, chunk)
-        except _WriteFailure as failure:
-            if not self._callers:
-                raise TargetPathError(
-                    f"cannot write the download: {_reason(failure.error)}"
-                ) from failure.error
-            raise self._failed(self._written + failure.accepted, failure.error) from failure.error
-        self._written += len(chunk)
-
-    def undo(self) -> Optional[str]:
-        """Rewind to ``start`` and truncate there; return why not, or ``None`` when done."""
-        try:
-            self._handle.seek(self._start)
-        except (OSError, ValueError) as error:
-            return f"it could not be rewound to position {self._start} ({_reason(error)})"
-        problem = self._truncate()
-        if problem is not None:
-            return (
-                f"it was rewound to position {self._start} but could not be truncated "
-                f"there ({problem})"
-            )
-        return None
-
-    def _truncate(self) -> Optional[str]:
-        truncate = getattr(self._handle, "truncate", None)
-        if not callable(truncate):
-            return "it has no truncate()"
-        try:
-            truncate(self._start)
-        except (OSError, ValueError) as error:
-            return _reason(error)
-        return None
-
-    def _failed(self, written: int, error: OSError) -> TargetWriteError:
-        text = (
-            f"writing the attachment into the file object failed after {written} bytes "
-            f"({_reason(error)}); "
-        )
-        problem = self.undo()
-        if problem is None or written == 0:
-            text += (
-                f"it was rewound to position {self._start} and truncated there, "
-                "so it holds no partial copy"
-                if problem is None
-                else f"{problem}; none of the attachment was written into it"
-            )
-            return TargetWriteError(text, bytes_written=written, partial_copy=False)
-        text += (
-            f"{problem}: it holds a partial copy, the first {written} bytes of the "
-            f"attachment from position {self._start}, which must be discarded"
-        )
-        return TargetWriteError(text, bytes_written=written, partial_copy=True)
-
-
-class _WriteFailure(Exception):
-    """A file object's ``write`` failed after accepting ``accepted`` bytes of the chunk."""
-
-    def __init__(self, accepted: int, error: OSError) -> None:
-        super().__init__(accepted, error)
-        self.accepted = accepted
-        self.error = error
-
-
-def _write_all(handle: WritableBinary, chunk: bytes) -> None:
-    """Write every byte of ``chunk``, completing short writes; raise :class:`_WriteFailure`."""
-    done = 0
-    while done < len(chunk):
-        try:
-            result: object = handle.write(chunk if done == 0 else chunk[done:])
-        except OSError as error:
-            if isinstance(error, BlockingIOError):
-                done += getattr(error, "characters_written", 0) or 0
-            raise _WriteFailure(done, error) from error
-        if result is None and not isinstance(handle, io.RawIOBase):
-            return  # a file-like object that does not report a count took it all
-        if result is None:
-            raise _WriteFailure(
-                done,
-                BlockingIOError(errno.EAGAIN, "the non-blocking stream is not ready for writing"),
-            )
-        if isinstance(result, bool) or not isinstance(result, int):
-            return
-        if result <= 0:
-            raise _WriteFailure(done, OSError(errno.EIO, "the stream accepted no bytes"))
-        done += min(result, len(chunk) - done)
-
-
-def _reason(error: BaseException) -> str:
-    """A short description of ``error`` fit for a message (no URL query, no token)."""
-    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return redact_text(str(text))
-
-
 def _download(
     client: Any,
     *,
     attachment_id: str,
     token: dict[str, str],
-    sink: _Sink,
+    sink: Sink,
     progress: ProgressTracker,
     config: TransferConfig,
     osutil: OSUtils,
@@ -519,7 +429,7 @@ def _download(
 def _receive(
     response: Any,
     *,
-    sink: _Sink,
+    sink: Sink,
     link: _Link,
     progress: ProgressTracker,
     config: TransferConfig,
@@ -583,40 +493,3 @@ def _check_writable(fileobj: object) -> None:
     writable = getattr(fileobj, "writable", None)
     if callable(writable) and not writable():
         raise StreamNotSupportedError("the file object is not open for writing")
-
-
-def _copy_to_stream(
-    source: ReadableBinary, stream: WritableBinary, *, size: int, chunk_size: int
-) -> None:
-    """Copy the checked, staged download into the caller's non-seekable ``stream``."""
-    written = 0
-    while True:
-        try:
-            chunk = source.read(chunk_size)
-        except OSError as error:
-            raise TargetPathError(
-                f"cannot read back the staged download after copying {written} of {size} "
-                f"bytes into the stream ({_reason(error)}); the stream is not seekable, so "
-                f"it holds a partial copy (the first {written} bytes), which must be discarded"
-            ) from error
-        if not chunk:
-            return
-        try:
-            _write_all(stream, chunk)
-        except _WriteFailure as failure:
-            written += failure.accepted
-            text = (
-                f"writing the attachment into the stream failed after {written} of {size} "
-                f"bytes ({_reason(failure.error)}); "
-            )
-            if written:
-                text += (
-                    "the stream is not seekable, so it holds a partial copy (the first "
-                    f"{written} bytes of the attachment), which must be discarded"
-                )
-            else:
-                text += "none of the attachment was written into it"
-            raise TargetWriteError(
-                text, bytes_written=written, partial_copy=written > 0
-            ) from failure.error
-        written += len(chunk)

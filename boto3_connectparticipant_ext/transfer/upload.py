@@ -7,6 +7,13 @@ header verbatim plus ``Content-Length``; its status is checked, and
 CompleteAttachmentUpload is called only after a successful PUT of exactly the
 announced number of bytes. Throttling, 5xx and connection errors are retried
 with backoff while the URL is valid, winding progress back each time.
+
+"Every byte sent" means every byte handed to the socket: urllib3 swallows the
+broken pipe of a server that answers before reading the whole body, so a 2xx
+with bytes still unsent is a failed attempt like any connection error. Bytes
+already in the kernel's send buffer cannot be told apart from bytes the
+server read; a server that reads a few kilobytes less than a small body and
+answers 200 is indistinguishable on the client side, as with every HTTP client.
 """
 
 from __future__ import annotations
@@ -14,16 +21,20 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterator
 from typing import Any, Optional, Union, cast
 
+from boto3_connectparticipant_ext.redact import remember_capability_url
 from boto3_connectparticipant_ext.transfer import _service
 from boto3_connectparticipant_ext.transfer._arguments import (
+    UPLOAD_METHODS,
     check_callback,
+    check_open,
+    client_argument,
     config_argument,
     path_argument,
     stream_position,
 )
+from boto3_connectparticipant_ext.transfer._body import Body, Source, read_chunk
 from boto3_connectparticipant_ext.transfer._http import (
     TRANSPORT_ERRORS,
     USER_AGENT,
@@ -104,6 +115,7 @@ def upload_attachment(
     --------
     >>> attachment_id = upload_attachment(client, "invoice.pdf")   # doctest: +SKIP
     """
+    client_argument(client, needs=UPLOAD_METHODS)
     config = config_argument(Config)
     check_callback(Callback)
     token = _service.token_arguments(ConnectionToken)
@@ -121,14 +133,17 @@ def upload_attachment(
     except OSError as error:
         raise AttachmentFileError(f"cannot read {path!r}: {error.strerror or error}") from None
     with handle:
-        size = osutil.file_size(path)
+        try:
+            size = osutil.file_size(path)
+        except OSError as error:  # removed or replaced between the checks and here
+            raise AttachmentFileError(f"cannot read {path!r}: {error.strerror or error}") from None
         _check_not_empty(size, what=repr(path))
         check_size(size, config)
         head = _head(handle, start=0, size=size, name=name, explicit=ContentType)
         content_type = resolve_content_type(
             name=name, explicit=ContentType, head=head, config=config
         )
-        source = _Source(handle, start=0, size=size)
+        source = Source(handle, start=0, size=size)
         return _upload(
             client,
             source=source,
@@ -167,11 +182,13 @@ def upload_attachment_fileobj(
     >>> with open("photo.png", "rb") as data:                       # doctest: +SKIP
     ...     attachment_id = upload_attachment_fileobj(client, data, "photo.png")
     """
+    client_argument(client, needs=UPLOAD_METHODS)
     config = config_argument(Config)
     check_callback(Callback)
     token = _service.token_arguments(ConnectionToken)
     osutil = osutil or OSUtils()
     name = check_name(AttachmentName)
+    check_open(Fileobj)
     _check_readable(Fileobj)
     start = stream_position(Fileobj)
     if start is not None:
@@ -213,7 +230,7 @@ def _upload_from(
     resolved = resolve_content_type(name=name, explicit=content_type, head=head, config=config)
     return _upload(
         client,
-        source=_Source(handle, start=start, size=size),
+        source=Source(handle, start=start, size=size),
         name=name,
         content_type=resolved,
         token=token,
@@ -227,7 +244,7 @@ def _upload_from(
 def _upload(
     client: Any,
     *,
-    source: _Source,
+    source: Source,
     name: str,
     content_type: str,
     token: dict[str, str],
@@ -254,6 +271,7 @@ def _upload(
             "StartAttachmentUpload answered without an AttachmentId or upload URL (truncated or "
             "malformed response); the attachment was not sent, upload again"
         )
+    remember_capability_url(url)
     attachment_id = str(attachment_id)
     headers = _put_headers(metadata.get("HeadersToInclude") or {}, size=source.size)
     transport = http or http_for_client(client)
@@ -287,7 +305,7 @@ def _put(
     *,
     url: str,
     headers: dict[str, str],
-    source: _Source,
+    source: Source,
     expiry: Any,
     progress: ProgressTracker,
     config: TransferConfig,
@@ -313,23 +331,10 @@ def _put(
                     action="the attachment upload", attempts=attempt, last_error=last_error
                 ) from None
         else:
-            if 200 <= response.status < 300:
-                response.drain_conn()
-                response.release_conn()
-                source.check_unchanged(body)
+            failure = _failed_attempt(response, body=body, source=source)
+            if failure is None:
                 return
-            answer = read_error_answer(response)
-            if answer.expired:
-                raise UrlExpiredError(
-                    f"S3 refused the upload because its URL expired ({answer.describe()}); "
-                    "CompleteAttachmentUpload was not called, upload again"
-                )
-            if not answer.retryable:
-                raise UploadRefusedError(
-                    status=answer.status, error_code=answer.code, detail=answer.message
-                )
-            last_error = answer.describe()
-            retry_after = answer.retry_after
+            last_error, retry_after = failure
         progress.rewind()
         if attempt < config.max_attempts:
             delay = backoff_delay(attempt=attempt, config=config, retry_after=retry_after)
@@ -344,69 +349,39 @@ def _put(
     )
 
 
-class _Source:
-    """``size`` bytes of ``handle`` from offset ``start``, replayable for each attempt."""
+def _failed_attempt(
+    response: Any, *, body: Body, source: Source
+) -> Optional[tuple[str, Optional[float]]]:
+    """``None`` for a PUT that stored every byte; else the retryable failure and its wait.
 
-    def __init__(self, handle: SeekableReadable, *, start: int, size: int) -> None:
-        self.handle = handle
-        self.start = start
-        self.size = size
-
-    def body(self, *, chunk_size: int, progress: ProgressTracker) -> _Body:
-        return _Body(self, chunk_size=chunk_size, progress=progress)
-
-    def check_unchanged(self, body: _Body) -> None:
-        if body.grew:
-            raise AttachmentFileError(
-                f"the file grew while it was being uploaded (announced {self.size} bytes); "
-                "CompleteAttachmentUpload was not called"
-            )
-
-
-class _Body:
-    """The PUT body of one attempt: exactly ``size`` bytes, counted into progress."""
-
-    def __init__(self, source: _Source, *, chunk_size: int, progress: ProgressTracker) -> None:
-        self._source = source
-        self._chunk_size = chunk_size
-        self._progress = progress
-        self.grew = False
-
-    def __iter__(self) -> Iterator[bytes]:
-        handle = self._source.handle
-        remaining = self._source.size
-        try:
-            handle.seek(self._source.start)
-        except OSError as error:
-            raise AttachmentFileError(f"cannot rewind the file: {error}") from None
-        while remaining:
-            chunk = _read(handle, min(self._chunk_size, remaining))
-            if not chunk:
-                raise AttachmentFileError(
-                    f"the file shrank while it was being uploaded ({remaining} of "
-                    f"{self._source.size} bytes missing); CompleteAttachmentUpload was not called"
-                )
-            remaining -= len(chunk)
-            self._progress.advance(len(chunk))
-            yield chunk
-        self.grew = bool(_read(handle, 1))
-
-
-def _read(handle: ReadableBinary, amount: int) -> bytes:
-    try:
-        chunk = handle.read(amount)
-    except OSError as error:
-        raise AttachmentFileError(f"cannot read the file: {error}") from None
-    if isinstance(chunk, str):
-        raise StreamNotSupportedError("the file object is in text mode; open it in binary mode")
-    if chunk is None:
-        # A raw non-blocking stream with no data yet: not the end of the file, and
-        # treating it as one would upload a truncated attachment.
-        raise StreamNotSupportedError(
-            "the file object is non-blocking and had no data ready (read() returned None); "
-            "give a blocking stream; nothing was uploaded"
+    A 2xx counts only when every announced byte was handed to the socket:
+    urllib3 swallows the broken pipe of a server that stopped reading the body
+    and reads its early answer, which is no proof the object is whole.
+    """
+    if 200 <= response.status < 300:
+        if body.sent == source.size:
+            response.drain_conn()
+            response.release_conn()
+            source.check_unchanged(body)
+            return None
+        response.close()
+        response.release_conn()
+        return (
+            f"the server answered HTTP {response.status} having taken only {body.sent} of "
+            f"the {source.size} announced bytes",
+            None,
         )
-    return chunk
+    answer = read_error_answer(response)
+    if answer.expired:
+        raise UrlExpiredError(
+            f"S3 refused the upload because its URL expired ({answer.describe()}); "
+            "CompleteAttachmentUpload was not called, upload again"
+        )
+    if not answer.retryable:
+        raise UploadRefusedError(
+            status=answer.status, error_code=answer.code, detail=answer.message
+        )
+    return answer.describe(), answer.retry_after
 
 
 def _put_headers(to_include: dict[str, str], *, size: int) -> dict[str, str]:
@@ -432,7 +407,7 @@ def _head(
     if explicit is not None or content_type_for_name(name) is not None:
         return b""  # the bytes are read only when nothing else tells the type
     handle.seek(start)
-    head = _read(handle, min(SNIFF_BYTES, size))
+    head = read_chunk(handle, min(SNIFF_BYTES, size))
     handle.seek(start)
     return head
 
@@ -440,7 +415,7 @@ def _head(
 def _spool(stream: ReadableBinary, spool: WritableBinary, *, config: TransferConfig) -> int:
     size = 0
     while True:
-        chunk = _read(stream, config.chunk_size)
+        chunk = read_chunk(stream, config.chunk_size)
         if not chunk:
             return size
         size += len(chunk)

@@ -84,3 +84,12 @@ def test_empty_environment_variable_counts_as_unset() -> None:
 def test_repr_hides_tokens() -> None:
     text = repr(Tokens(connection_token="secret-connection", participant_token="secret-p"))
     assert "secret" not in text
+
+
+def test_control_characters_and_non_latin1_are_refused_without_echo() -> None:
+    for bad in ("QVFJ\x00SECRET", "QVFJ\x1b[2JSECRET", "QVFJ\u2028SECRET"):
+        with pytest.raises(UsageError) as caught:
+            resolve_tokens(
+                connection_flag=bad, participant_flag=None, environ={}, stdin=FakeStdin("")
+            )
+        assert "QVFJ" not in str(caught.value) and "SECRET" not in str(caught.value)

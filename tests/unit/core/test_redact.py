@@ -49,3 +49,39 @@ def test_context_around_the_secret_survives() -> None:
 def test_mask_hides_everything_but_the_length() -> None:
     assert SECRET not in mask(SECRET)
     assert mask(SECRET) == f"<redacted:{len(SECRET)} chars>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parameter validation failed:\nInvalid type for parameter ConnectionToken, "
+        f"value: b'{SECRET}', type: <class 'bytes'>, valid types: <class 'str'>",
+        f"Invalid type for parameter ParticipantToken, value: bytearray(b'{SECRET}'), type: x",
+        f"{{'UploadMetadata': {{'Url': 'https://store.example/k?sig={SECRET}&e=1'}}}}",
+        f'b\'{{"Url":"https://store.example/k?sig={SECRET}\\\\u0026e=1"}}\'',
+    ],
+)
+def test_botocore_validation_values_and_url_keys_are_redacted(text: str) -> None:
+    assert SECRET not in redact_text(text)
+
+
+def test_learned_capability_urls_are_redacted_by_role_and_bounded() -> None:
+    from boto3_connectparticipant_ext import redact
+
+    url = f"https://user:pw@proxy.example/obj?grant={SECRET}&ttl=60"
+    assert SECRET in redact_text(f"GET /obj?grant={SECRET}&ttl=60 HTTP/1.1")  # unknown name
+    redact.remember_capability_url(url)
+    for text in (
+        f"GET /obj?grant={SECRET}&ttl=60 HTTP/1.1",
+        f"Max retries exceeded with url: /obj?grant={SECRET}&ttl=60 (Caused by X)",
+        repr({"link": url}),
+        f"{url}).",
+    ):
+        cleaned = redact_text(text)
+        assert SECRET not in cleaned and "user:pw" not in cleaned, cleaned
+    assert redact_text("GET /obj?page=2 HTTP/1.1") == "GET /obj?page=2 HTTP/1.1"
+    for number in range(redact.MAX_REMEMBERED_URLS):
+        redact.remember_capability_url(f"https://s.example/k?x=filler{number}")
+    # The oldest URL fell out of the bounded set; name-based rules remain.
+    assert SECRET in redact_text(f"GET /obj?grant={SECRET}&ttl=60 HTTP/1.1")
+    assert len(redact._learned.queries) == redact.MAX_REMEMBERED_URLS

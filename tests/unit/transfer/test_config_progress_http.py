@@ -38,6 +38,11 @@ from boto3_connectparticipant_ext.transfer.progress import ProgressTracker
         {"fsync": 1},
         {"backoff_base": 2.0, "backoff_max": 1.0},
         {"backoff_base": 0.25, "backoff_max": 0},
+        {"connect_timeout": 1e300},
+        {"read_timeout": 10**400},
+        {"scan_timeout": float("inf")},
+        {"scan_poll_interval": 86400.5},
+        {"backoff_base": 1e300, "backoff_max": 1e300},
     ],
 )
 def test_invalid_config_is_a_typed_error(changes: dict[str, object]) -> None:

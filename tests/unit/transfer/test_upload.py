@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import urllib3
@@ -29,6 +30,7 @@ from boto3_connectparticipant_ext.transfer import (
     upload_attachment,
     upload_attachment_fileobj,
 )
+from boto3_connectparticipant_ext.transfer.osutils import OSUtils
 
 from .fakes import (
     UPLOAD_URL,
@@ -478,3 +480,18 @@ def test_memory_is_one_chunk_per_read(tmp_path: Path) -> None:
         Config=SMALL_CHUNKS.replace(chunk_size=8192), http=ScriptedHttp(response(200)),
     )  # fmt: skip
     assert CountingFile.largest == 8192
+
+
+def test_a_file_removed_after_opening_is_a_typed_error(tmp_path: Path) -> None:
+    class RemovingOSUtils(OSUtils):
+        def open_for_read(self, path: str) -> Any:
+            handle = super().open_for_read(path)
+            os.remove(path)
+            return handle
+
+    pdf = tmp_path / "gone.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + bytes(16))
+    client = FakeParticipantClient()
+    with pytest.raises(AttachmentFileError):
+        upload_attachment(client, str(pdf), osutil=RemovingOSUtils())
+    assert client.calls == []
