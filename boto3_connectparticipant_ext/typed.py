@@ -29,9 +29,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union, cast
 
-from boto3_connectparticipant_ext.auth import SERVICE_NAME, require_connectparticipant
+from boto3_connectparticipant_ext.auth import require_connectparticipant
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 from boto3_connectparticipant_ext.inject import HELPER_METHODS, ConnectParticipantHelpers
+from boto3_connectparticipant_ext.model import SERVICE_NAME
 
 if TYPE_CHECKING:
     import os

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .._send_event import register as refuse_retired_events
-from ..auth import SERVICE_NAME, force_unsigned, make_client_unsigned
+from ..auth import force_unsigned, make_client_unsigned
+from ..model import SERVICE_NAME
 from .errors import ChatConfigError
 
 # Any region works for an explicit endpoint: the service reads only the bearer token.
