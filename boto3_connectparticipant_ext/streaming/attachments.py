@@ -54,8 +54,8 @@ class AttachmentSource:
             self.closer()
 
 
-class _ExactLengthReader(io.RawIOBase):
-    """A response body that must end exactly at its declared length."""
+class _ExactLengthReader:
+    """A response body that must end exactly at its declared length (``read`` only)."""
 
     def __init__(self, stream: Any, expected: int, host: str) -> None:
         self._stream = stream
@@ -63,11 +63,18 @@ class _ExactLengthReader(io.RawIOBase):
         self._seen = 0
         self._host = host
 
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        chunk: bytes = self._stream.read(size if size is not None and size >= 0 else None) or b""
+    def read(self, size: Optional[int] = -1) -> bytes:
+        try:
+            chunk: bytes = (
+                self._stream.read(size if size is not None and size >= 0 else None) or b""
+            )
+        except AttachmentSourceError:
+            raise
+        except Exception as error:  # urllib3 itself may notice the short body first
+            raise AttachmentSourceError(
+                f"the body from {self._host} ended after {self._seen} of {self._expected} bytes"
+                f" ({type(error).__name__})"
+            ) from None
         self._seen += len(chunk)
         if self._seen > self._expected:
             raise AttachmentSourceError(
@@ -130,5 +137,5 @@ def _open_url(url: str, *, max_size: int, http: Any, timeout: float) -> Attachme
         raise AttachmentSourceError(
             f"the attachment on {host} is {size} bytes, over the {max_size}-byte limit"
         )
-    reader = io.BufferedReader(_ExactLengthReader(response, size, host))
+    reader = _ExactLengthReader(response, size, host)
     return AttachmentSource(reader, size, name, content_type, response.release_conn)
