@@ -46,8 +46,9 @@ from ._client import build_client
 from ._sequencer import Sequencer, anchors
 from ._service_errors import is_access_denied, websocket_url
 from ._stream import ChatGone, ChatStream
-from ._stream_hooks import GAP_FILL_BATCH, SessionHooks, take_batch
+from ._stream_hooks import GAP_FILL_BATCH, take_batch
 from ._transport import Connector, open_websocket
+from ._typing_expiry import TypingHooks
 from .config import ChatConfig
 from .errors import (
     ChatArgumentError,
@@ -385,7 +386,7 @@ class AsyncChatSession:
         self._stream = ChatStream(
             config=self._config,
             connector=self._connector,
-            hooks=SessionHooks(self),
+            hooks=TypingHooks(self),
             sequencer=self._sequencer,
         )
         await self._stream.start(url, fill_gap=self._sequencer.anchor_id is not None)
