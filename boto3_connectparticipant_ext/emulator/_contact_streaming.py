@@ -53,7 +53,7 @@ _CERT: Optional[tuple[Any, bytes]] = None
 _HTTP_TIMEOUT = 10.0
 
 
-def test_certificate() -> tuple[Any, bytes]:
+def signing_certificate() -> tuple[Any, bytes]:
     """The process's test signing key and its self-signed certificate (PEM), made once."""
     global _CERT
     with _CERT_LOCK:
@@ -101,7 +101,7 @@ class ContactStreaming:
 
     def __init__(self, state: ChatState, *, endpoint_url: str) -> None:
         self._state = state
-        self._key, self.certificate_pem = test_certificate()
+        self._key, self.certificate_pem = signing_certificate()
         self.certificate_url = f"{endpoint_url}/_emulator/sns/SimpleNotificationService-test.pem"
         self._endpoint_url = endpoint_url
         self._subscriptions: dict[str, Subscription] = {}
