@@ -145,6 +145,10 @@ class Bridge:
         if chat is None:
             _LOG.warning("no bridged chat for contact %s: item skipped", record.contact_id)
             return "unknown"
+        if record.contact_id and record.contact_id != chat.contact_id:
+            # A transfer made a new segment (same InitialContactId): FROM_SEGMENT needs the latest.
+            chat = dataclasses.replace(chat, contact_id=record.contact_id)
+            self.store.put(chat)
         if self.is_echo(chat, record):
             return "echoes"
         if not record.visible_to(self.role):

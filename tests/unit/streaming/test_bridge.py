@@ -110,11 +110,18 @@ def test_routing_of_every_kind_of_record() -> None:
         "partial": 1,
         "unknown": 1,
     }
+    chat = bridge.store.get("+15550100")
+    assert chat is not None and chat.contact_id == "contact-2"
+    bridge({"Records": [_record(Id="after-transfer", contact_id="contact-3")]})
+    moved = bridge.store.get("+15550100")
+    assert moved is not None and moved.contact_id == "contact-3"
+    assert bridge.store.find_by_contact("contact-3") == moved
     assert bridge.seen == [
         ("message", "hello"),
         ("message", "whole"),
         ("attachment", "a.pdf"),
         ("event", "typing"),
+        ("message", "hello"),
         ("message", "hello"),
     ]
 
