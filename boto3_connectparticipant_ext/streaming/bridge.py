@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, ClassVar, Optional, TypeVar
 
 from ..chat.errors import ChatEndedError
-from ..chat.events import AttachmentEvent, ItemEvent, MessageEvent
+from ..chat.events import AttachmentEvent, ChatEndedEvent, ItemEvent, MessageEvent
 from ..chat.session import ChatSession
 from ..chat.state import SessionState
 from ..redact import describe_error
@@ -156,6 +156,11 @@ class Bridge:
         if record.is_partial:
             return "partial"
         event = record.event
+        if isinstance(event, ChatEndedEvent):
+            # The next message from the other channel goes straight to a continuing chat.
+            ended = dataclasses.replace(SessionState.from_json(chat.session_state), chat_ended=True)
+            chat = dataclasses.replace(chat, session_state=ended.to_json())
+            self.store.put(chat)
         reply: Optional[str] = None
         if isinstance(event, MessageEvent):
             reply = self.on_message(chat, event, record)

@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from boto3_connectparticipant_ext.chat.events import AttachmentEvent, MessageEvent
+from boto3_connectparticipant_ext.chat.state import SessionState
 from boto3_connectparticipant_ext.emulator import Emulator
 from boto3_connectparticipant_ext.streaming import SnsMessageVerifier, StreamingRecord
 from boto3_connectparticipant_ext.streaming.bridge import Bridge
@@ -74,6 +75,11 @@ def _bridge(emulator: Emulator, connect: Any, store: TokenStore, **extra: Any) -
     return bridge
 
 
+def _streaming_id(emulator: Emulator, contact_id: str) -> str:
+    state: Any = emulator._server.controller.state  # the emulator keeps it; no public getter
+    return str(next(iter(state.contacts[contact_id].streaming)))
+
+
 def _total(bridge: RecordingBridge, name: str) -> int:
     return sum(counts[name] for counts in bridge.counts)
 
@@ -118,13 +124,28 @@ def test_attachment_from_bytes_reaches_the_chat(emulator: Emulator, connect: Any
     assert attachment["Attachments"][0]["AttachmentName"] == "invoice.pdf"
 
 
-def test_ended_chat_is_continued_by_a_persistent_chat(emulator: Emulator, connect: Any) -> None:
+@pytest.mark.parametrize(
+    "streamed_end", [True, False], ids=["chat.ended streamed", "token refused"]
+)
+def test_ended_chat_is_continued_by_a_persistent_chat(
+    emulator: Emulator, connect: Any, streamed_end: bool
+) -> None:
     store = InMemoryTokenStore()
     bridge = _bridge(emulator, connect, store)
     bridge.send_text("+15550102", "first visit")
     old = store.get("+15550102")
     assert old is not None
+    if not streamed_end:  # the bridge learns the end only from the refused token
+        connect.stop_contact_streaming(
+            InstanceId=emulator.instance_id,
+            ContactId=old.contact_id,
+            StreamingId=_streaming_id(emulator, old.contact_id),
+        )
     emulator.end_contact(old.contact_id)
+    assert emulator.contact_streaming.flush()
+    stored = store.get("+15550102")
+    assert stored is not None
+    assert SessionState.from_json(stored.session_state).chat_ended is streamed_end
     bridge.send_text("+15550102", "I am back")
     new = store.get("+15550102")
     assert new is not None and new.contact_id != old.contact_id
