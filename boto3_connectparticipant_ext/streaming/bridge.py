@@ -37,6 +37,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Callable, ClassVar, Optional, TypeVar
 
+from ..chat._arguments import check_message
 from ..chat.errors import ChatEndedError
 from ..chat.events import AttachmentEvent, ChatEndedEvent, ItemEvent, MessageEvent
 from ..chat.session import ChatSession
@@ -175,7 +176,13 @@ class Bridge:
     # -- the other channel out to Connect ----------------------------------------------
 
     def send_text(self, key: str, text: str, *, content_type: str = "text/plain") -> str:
-        """Send ``text`` into the chat of ``key`` (starting or continuing it); return its Id."""
+        """Send ``text`` into the chat of ``key`` (starting or continuing it); return its Id.
+
+        The key and the message are checked before any call (no chat is started for a
+        message the service would refuse).
+        """
+        _check_key(key)
+        check_message(text, content_type)
         return self._with_session(
             key, lambda session: session.send_message(text, content_type=content_type)
         )
@@ -191,6 +198,7 @@ class Bridge:
         """Send bytes, a URL's body or a binary file object as an attachment; return its Id."""
         from ..transfer import upload_attachment_fileobj
 
+        _check_key(key)
         opened = open_source(source)
         attachment_name = name or opened.name
         if not attachment_name:
@@ -215,6 +223,7 @@ class Bridge:
 
     def start_chat(self, key: str, *, continue_from: Optional[BridgedChat] = None) -> BridgedChat:
         """Start a chat for ``key`` (persistent, continuing ``continue_from`` when given)."""
+        _check_key(key)
         connect = self._connect_client()
         params: dict[str, Any] = {
             "InstanceId": self.instance_id,
@@ -302,6 +311,11 @@ class Bridge:
                 "connect", region_name=self.region_name, endpoint_url=self.endpoint_url
             )
         return self._connect
+
+
+def _check_key(key: Any) -> None:
+    if not isinstance(key, str) or not key:
+        raise BridgeError("a conversation key must be a non-empty string")
 
 
 def _records_of(event: Any) -> list[Any]:

@@ -28,6 +28,7 @@ import threading
 from typing import Any, Optional, Protocol
 
 from ..redact import mask
+from .errors import BridgeError
 
 __all__ = ["BridgedChat", "DynamoDBTokenStore", "InMemoryTokenStore", "TokenStore"]
 
@@ -103,7 +104,7 @@ class DynamoDBTokenStore:
 
     def __init__(self, table_name: str, *, client: Any = None, partition_key: str = "pk") -> None:
         if not isinstance(table_name, str) or not table_name:
-            raise ValueError("table_name must be a non-empty string")
+            raise BridgeError("table_name must be a non-empty string")
         if client is None:
             import boto3
 

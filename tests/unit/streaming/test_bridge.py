@@ -7,10 +7,15 @@ from typing import Any, Optional
 
 import pytest
 
+from boto3_connectparticipant_ext.chat.errors import ChatConfigError
 from boto3_connectparticipant_ext.chat.events import AttachmentEvent, ItemEvent, MessageEvent
 from boto3_connectparticipant_ext.streaming import BridgeError, StreamingRecord
 from boto3_connectparticipant_ext.streaming.bridge import Bridge
-from boto3_connectparticipant_ext.streaming.tokens import BridgedChat, InMemoryTokenStore
+from boto3_connectparticipant_ext.streaming.tokens import (
+    BridgedChat,
+    DynamoDBTokenStore,
+    InMemoryTokenStore,
+)
 
 EVENT = "application/vnd.amazonaws.connect.event."
 
@@ -134,6 +139,18 @@ def test_arguments_are_checked_and_repr_hides_the_session() -> None:
         _Recorder(store=InMemoryTokenStore(), instance_id="i", contact_flow_id="f",
                   streaming_topic_arn="arn", rehydration_type="ALL")  # fmt: skip
     bridge = _bridge()
+    # Refused before any call: no region/endpoint/credentials would be needed to get here.
+    with pytest.raises(BridgeError):
+        bridge.send_text("", "hi")
+    with pytest.raises(ChatConfigError):
+        bridge.send_text("+15550199", "")
+    with pytest.raises(ChatConfigError):
+        bridge.send_text("+15550199", "x" * 20000)
+    with pytest.raises(BridgeError):
+        bridge.send_attachment(None, b"data", name="a.txt")  # type: ignore[arg-type]
+    with pytest.raises(BridgeError):
+        DynamoDBTokenStore("", client=object())
+    assert bridge.store.get("+15550199") is None
     chat = bridge.store.get("+15550100")
     assert chat is not None
     assert "secret-token-value" not in repr(chat) + repr(bridge)
