@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+from ._typing_expiry import TypingLapsedEvent
 from .async_session import AsyncChatSession
 from .config import ChatConfig
 from .errors import (
@@ -118,5 +119,6 @@ __all__ = [
     "TransferFailedEvent",
     "TransferSucceededEvent",
     "TypingEvent",
+    "TypingLapsedEvent",
     "event_from_item",
 ]

@@ -22,6 +22,7 @@ import functools
 import inspect
 import json
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Callable, Optional, TypeVar
@@ -45,11 +46,13 @@ from ._client import build_client
 from ._sequencer import Sequencer, anchors
 from ._service_errors import is_access_denied, message_refused, websocket_url
 from ._stream import ChatGone, ChatStream
-from ._stream_hooks import GAP_FILL_BATCH, SessionHooks, take_batch
+from ._stream_hooks import GAP_FILL_BATCH, take_batch
 from ._transport import Connector, open_websocket
+from ._typing_expiry import TypingHooks
 from .config import ChatConfig
 from .errors import (
     ChatArgumentError,
+    ChatConfigError,
     ChatEndedError,
     ChatNotConnectedError,
     ChatUsageError,
@@ -186,6 +189,7 @@ class AsyncChatSession:
         self._connection_expiry: Optional[str] = None
         self._token_obtained_at: Optional[float] = None
         self._chat_ended = False
+        self._end_seen: Optional[asyncio.Event] = None  # set by _mark_ended (wait_for_end)
         self._book = _throttle.ReceiptBook()
         self._typing = _throttle.TypingThrottle(
             interval=self._config.typing_interval, clock=time.time
@@ -387,7 +391,7 @@ class AsyncChatSession:
         self._stream = ChatStream(
             config=self._config,
             connector=self._connector,
-            hooks=SessionHooks(self),
+            hooks=TypingHooks(self),
             sequencer=self._sequencer,
         )
         await self._stream.start(url, fill_gap=self._sequencer.anchor_id is not None)
@@ -426,17 +430,26 @@ class AsyncChatSession:
                 await asyncio.gather(self._dispatcher, return_exceptions=True)
             self._shutdown_executor()
 
-    async def disconnect(self) -> None:
+    async def disconnect(self, *, wait_for_end: Optional[float] = None) -> None:
         """Leave the chat (DisconnectParticipant), then :meth:`close`.
 
         For a customer this ends the chat. Nothing is sent when the chat has
         already ended. Idempotent.
+
+        ``wait_for_end`` (seconds, finite) keeps the socket open after leaving
+        until ``chat.ended`` arrives or the time is up, so messages the contact
+        flow sends after the customer leaves (closing words, a survey) are
+        received, as chatjs does since 2025; they stay readable from
+        :meth:`events` after the session closed. ``None`` (the default) closes at once.
         """
+        check_wait_for_end(wait_for_end)
         if self._phase == _CLOSED:
             return
         if not self._chat_ended and self._connection_token is not None:
             await self._flush_receipts_quietly()
-            if self._stream is not None:
+            if wait_for_end and self._stream is not None:
+                self._end_seen = asyncio.Event()
+            if self._stream is not None and not wait_for_end:
                 # The service closes the socket of a participant who left: that
                 # is not a loss to reconnect from.
                 await self._stream.close()
@@ -448,6 +461,11 @@ class AsyncChatSession:
                 if not is_access_denied(error):
                     await self.close()
                     raise
+            if self._end_seen is not None:
+                try:
+                    await asyncio.wait_for(self._end_seen.wait(), wait_for_end)
+                except asyncio.TimeoutError:
+                    logger.info("chat.ended did not arrive within %s s of leaving", wait_for_end)
             self._mark_ended()
         await self.close()
 
@@ -960,6 +978,8 @@ class AsyncChatSession:
 
     def _mark_ended(self) -> None:
         self._chat_ended = True
+        if self._end_seen is not None:
+            self._end_seen.set()
         self._book.mark_ended()
         for handle in self._receipt_timers.values():
             handle.cancel()
@@ -1002,6 +1022,19 @@ class AsyncChatSession:
         for item_id, sender in self._senders.items():
             if sender == participant_id:
                 self._book.mark_own(item_id)
+
+
+def check_wait_for_end(wait_for_end: Any) -> None:
+    """``disconnect(wait_for_end=...)`` takes ``None`` or finite seconds >= 0."""
+    if wait_for_end is not None and (
+        isinstance(wait_for_end, bool)
+        or not isinstance(wait_for_end, (int, float))
+        or not math.isfinite(wait_for_end)
+        or wait_for_end < 0
+    ):
+        raise ChatConfigError(
+            f"wait_for_end must be None or a finite number of seconds >= 0, got {wait_for_end!r}"
+        )
 
 
 __all__ = ["AsyncChatSession", "Callback", "EventKind"]

@@ -67,6 +67,10 @@ class ChatConfig:
         its lifetime, so short-lived tokens are not refreshed in a loop).
     typing_interval:
         At most one typing event per this interval; extra calls are no-ops.
+    typing_expiry:
+        The other side's typing indicator lapses this long after their last typing
+        event (``TypingEvent.expires_at``, then a ``typing.lapsed`` event); 12 s as
+        AWS's chat widget; ``0`` turns the lapse events off.
     receipt_delay:
         A receipt waits this long before it is sent, so that a read can supersede
         a delivered receipt for the same message and repeats collapse into one.
@@ -94,6 +98,7 @@ class ChatConfig:
     socket_overlap: float = 1.0
     token_refresh_margin: float = 60.0
     typing_interval: float = 10.0
+    typing_expiry: float = 12.0
     receipt_delay: float = 5.0
     max_buffered_events: int = 1000
     chunk_wait: float = 5.0
@@ -118,6 +123,7 @@ class ChatConfig:
             "socket_overlap",
             "token_refresh_margin",
             "typing_interval",
+            "typing_expiry",
             "receipt_delay",
             "chunk_wait",
         )

@@ -132,9 +132,11 @@ class AttachmentEvent(ItemEvent):
 
 @dataclasses.dataclass(frozen=True)
 class TypingEvent(ItemEvent):
-    """A participant is typing."""
+    """A participant is typing. ``expires_at`` (epoch seconds, set by a live session for
+    the other side's typing) is when the indicator lapses unless they type again."""
 
     kind: ClassVar[str] = "typing"
+    expires_at: Optional[float] = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import functools
 import logging
 import threading
 import weakref
@@ -29,7 +30,7 @@ from ..redact import describe_error
 from ._arguments import Callback, EventKind, check_callback, check_timeout, resolve_kind
 from ._buffer import Closed
 from ._loop_thread import LoopThread
-from .async_session import _CALLBACKS, _EVENTS, AsyncChatSession
+from .async_session import _CALLBACKS, _EVENTS, AsyncChatSession, check_wait_for_end
 from .config import ChatConfig
 from .errors import ChatUsageError
 from .events import ChatEvent
@@ -179,9 +180,11 @@ class ChatSession:
         """See :meth:`AsyncChatSession.close`. Buffered events stay readable."""
         self._end(self._core.close)
 
-    def disconnect(self) -> None:
-        """See :meth:`AsyncChatSession.disconnect` (leaves the chat)."""
-        self._end(self._core.disconnect)
+    def disconnect(self, *, wait_for_end: Optional[float] = None) -> None:
+        """See :meth:`AsyncChatSession.disconnect` (leaves the chat; ``wait_for_end``
+        seconds keeps receiving until ``chat.ended``)."""
+        check_wait_for_end(wait_for_end)  # before _end: a bad argument must not close the session
+        self._end(functools.partial(self._core.disconnect, wait_for_end=wait_for_end))
 
     def _end(self, step: Callable[[], Coroutine[Any, Any, None]]) -> None:
         with self._lock:

@@ -108,6 +108,7 @@ class Emulator:
             self._finalizer.detach()
             self._finalizer = None
         if server is not None:
+            _close_contact_streaming(server)
             server.stop()
 
     def __enter__(self) -> Emulator:
@@ -159,6 +160,26 @@ class Emulator:
     def contact_flow_id(self) -> str:
         """The configured contact flow (any is accepted unless ``config.strict_ids``)."""
         return self.config.contact_flow_id
+
+    @property
+    def contact_streaming(self) -> Any:
+        """The emulator's SNS stand-in for StartContactStreaming (a ``ContactStreaming``).
+
+        ``subscribe(topic_arn, url_or_callback)`` delivers each streamed item of
+        contacts streaming to ``topic_arn``; ``certificate_url`` and
+        ``certificate_pem`` let a verifier trust its signatures.
+        """
+        server = self._server
+        if server is None:
+            raise EmulatorNotRunningError("the emulator is not running; call start() first")
+        hub = getattr(server, "contact_streaming", None)
+        if hub is None:
+            from boto3_connectparticipant_ext.emulator._contact_streaming import ContactStreaming
+
+            state = server.controller.state
+            hub = server.call(lambda: ContactStreaming(state, endpoint_url=server.endpoint_url))
+            server.contact_streaming = hub
+        return hub
 
     # -- driving chats ------------------------------------------------------------
 
@@ -465,3 +486,9 @@ class Emulator:
     def clear_faults(self) -> None:
         """Forget every pending fault."""
         self._call("clear_faults")
+
+
+def _close_contact_streaming(server: Any) -> None:
+    hub = getattr(server, "contact_streaming", None)
+    if hub is not None:
+        hub.close()

@@ -143,6 +143,10 @@ class WebsocketHub:
                 session.queue.put_nowait(text)
 
     def _on_end(self, contact: Contact, participant: Optional[Participant]) -> None:
+        if participant is not None and participant.role == "CUSTOMER":
+            # The contact ends next (chat.ended closes every socket); until then the customer
+            # still receives what the flow sends after they left, as the service does.
+            return
         for session in list(self._by_contact.get(contact.contact_id, ())):
             if participant is None or session.participant is participant:
                 session.queue.put_nowait(_Close(NORMAL, "chat ended"))
