@@ -171,10 +171,11 @@ class ContactChatSession(ChatSession):
         self.connect()
         return self
 
-    def disconnect(self) -> None:
-        """Leave the chat (DisconnectParticipant), then StopContact."""
+    def disconnect(self, *, wait_for_end: Optional[float] = None) -> None:
+        """Leave the chat (DisconnectParticipant; ``wait_for_end`` as for
+        :meth:`ChatSession.disconnect`), then StopContact."""
         try:
-            super().disconnect()
+            super().disconnect(wait_for_end=wait_for_end)
         finally:
             if self._stop_on_end:
                 self.stop_contact()
@@ -199,10 +200,11 @@ class AsyncContactChatSession(AsyncChatSession):
         await self.connect()
         return self
 
-    async def disconnect(self) -> None:
-        """Leave the chat (DisconnectParticipant), then StopContact."""
+    async def disconnect(self, *, wait_for_end: Optional[float] = None) -> None:
+        """Leave the chat (DisconnectParticipant; ``wait_for_end`` as for
+        :meth:`AsyncChatSession.disconnect`), then StopContact."""
         try:
-            await super().disconnect()
+            await super().disconnect(wait_for_end=wait_for_end)
         finally:
             if self._stop_on_end:
                 await self.stop_contact()
