@@ -150,7 +150,9 @@ def test_ended_chat_is_continued_by_a_persistent_chat(
     new = store.get("+15550102")
     assert new is not None and new.contact_id != old.contact_id
     described = connect.describe_contact(InstanceId=emulator.instance_id, ContactId=new.contact_id)
-    assert described["Contact"]["PreviousContactId"] == old.contact_id
+    # A persistent chat is related to the contact it continues (the emulator's DescribeContact
+    # reports it as RelatedContactId, see emulator/_persistent.py).
+    assert described["Contact"]["RelatedContactId"] == old.contact_id
     contents = [item.get("Content") for item in emulator.transcript(new.contact_id)]
     assert "I am back" in contents
     # An agent's message in the new chat reaches the bridge (the new contact is streamed).
@@ -159,11 +161,6 @@ def test_ended_chat_is_continued_by_a_persistent_chat(
     assert "Welcome back" in bridge.messages
 
 
-@pytest.mark.xfail(
-    reason="needs persistent-chat rehydration in the emulator (client-fidelity/lifecycle "
-    "branch): the new chat's transcript must hold the past session's items",
-    strict=False,
-)
 def test_continued_chat_transcript_holds_the_past_items(emulator: Emulator, connect: Any) -> None:
     store = InMemoryTokenStore()
     bridge = _bridge(emulator, connect, store)
@@ -174,8 +171,10 @@ def test_continued_chat_transcript_holds_the_past_items(emulator: Emulator, conn
     bridge.send_text("+15550103", "I am back")
     new = store.get("+15550103")
     assert new is not None
-    contents = [item.get("Content") for item in emulator.transcript(new.contact_id)]
-    assert "first visit" in contents
+    items = emulator.transcript(new.contact_id)
+    [past] = [item for item in items if item.get("Content") == "first visit"]
+    assert past["RelatedContactId"] == old.contact_id
+    assert any(item["ContentType"].endswith("chat.rehydrated") for item in items)
 
 
 @pytest.fixture
