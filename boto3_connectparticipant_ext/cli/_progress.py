@@ -1,52 +1,27 @@
-"""A small progress bar for ``cpx`` on stderr, drawn only when stderr is a terminal.
+"""The ``cpx`` progress bar on stderr: ``rich.progress`` on a terminal, nothing elsewhere.
 
-Hand-written so the CLI needs no extra dependency. It is thread-safe because transfer callbacks
-may come from worker threads, and it redraws at most ten times a second so a fast transfer does
-not spend its time painting the terminal.
+The drawing is shared with ``transfer.ProgressBar`` (see ``_progress_display``): rich's progress
+display when the ``cli`` extra is installed, a minimal plain line otherwise. It is thread-safe
+because transfer callbacks may come from worker threads.
 """
 
 from __future__ import annotations
 
-import sys
-import threading
 import time
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
-_REDRAW_INTERVAL = 0.1
-_BAR_WIDTH = 24
-_UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
+from boto3_connectparticipant_ext._progress_display import Display, format_bytes
 
-
-def format_bytes(amount: float) -> str:
-    """Return ``amount`` bytes in a short human unit.
-
-    Examples
-    --------
-    >>> format_bytes(512)
-    '512 B'
-    >>> format_bytes(1536)
-    '1.5 KiB'
-    """
-    value = float(amount)
-    for unit in _UNITS:
-        if abs(value) < 1024 or unit == _UNITS[-1]:
-            if unit == "B":
-                return f"{int(value)} B"
-            return f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _plain_count(amount: float) -> str:
-    return f"{int(amount):,}"
+__all__ = ["ProgressBar", "format_bytes"]
 
 
 class ProgressBar:
     """Progress of one job, drawn on one terminal line that is rewritten in place.
 
-    ``total=None`` draws a counter instead of a bar (a transcript's length is not known in
-    advance). ``delay`` hides the bar for jobs that finish quickly. When ``stream`` is not a
-    terminal (a pipe, a file, CI logs) nothing is drawn at all.
+    ``total=None`` shows a running count instead of a percentage (a transcript's length is not
+    known in advance). ``delay`` hides the bar for jobs that finish quickly. When ``stream`` is
+    not a terminal (a pipe, a file, CI logs) nothing is drawn at all; ``console`` (a
+    ``rich.console.Console``) replaces ``stream`` and its ``is_terminal`` decides.
 
     Examples
     --------
@@ -54,6 +29,8 @@ class ProgressBar:
     >>> bar.update(1024)
     >>> bar.update(1024)
     >>> bar.close()
+    >>> bar.done
+    2048
     """
 
     def __init__(
@@ -66,83 +43,34 @@ class ProgressBar:
         enabled: bool | None = None,
         delay: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        console: Any = None,
     ) -> None:
-        self._stream = stream if stream is not None else sys.stderr
-        self._enabled = _is_terminal(self._stream) if enabled is None else enabled
-        self._label = label
-        self._total = total
-        self._format = format_bytes if unit == "bytes" else _plain_count
-        self._unit_suffix = "" if unit == "bytes" else f" {unit}"
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._started = clock()
-        self._show_after = self._started + delay
-        self._last_draw = float("-inf")
-        self._done = 0
-        self._drawn_width = 0
-        self._closed = False
+        self._display = Display(
+            label=label,
+            total=total,
+            unit=unit,
+            stream=stream,
+            console=console,
+            enabled=enabled,
+            delay=delay,
+            clock=clock,
+        )
 
     @property
     def done(self) -> int:
         """Return the amount reported so far."""
-        return self._done
+        return self._display.done
 
     def update(self, amount: int) -> None:
-        """Add ``amount`` (negative when a retry rewinds) and redraw when due."""
-        with self._lock:
-            self._done = max(0, self._done + amount)
-            now = self._clock()
-            if (
-                self._enabled
-                and now >= self._show_after
-                and now - self._last_draw >= _REDRAW_INTERVAL
-            ):
-                self._draw(now)
+        """Add ``amount`` (negative when a retry rewinds); redrawn at most ten times a second."""
+        self._display.update(amount)
 
     def close(self, *, success: bool = True) -> None:
         """Draw the final state (when the bar was shown) and end the line."""
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            if not self._enabled or self._drawn_width == 0:
-                return
-            if success:
-                self._draw(self._clock())
-            self._stream.write("\n")
-            self._stream.flush()
+        self._display.close(success=success)
 
     def __enter__(self) -> ProgressBar:
         return self
 
     def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
         self.close(success=exc_type is None)
-
-    def _render(self, now: float) -> str:
-        elapsed = max(now - self._started, 1e-9)
-        rate = self._done / elapsed
-        done_text = self._format(self._done) + self._unit_suffix
-        rate_text = f"{self._format(rate)}{self._unit_suffix}/s"
-        if self._total is None or self._total <= 0:
-            return f"{self._label}  {done_text}  {rate_text}"
-        fraction = min(self._done / self._total, 1.0)
-        filled = int(fraction * _BAR_WIDTH)
-        bar = "#" * filled + "-" * (_BAR_WIDTH - filled)
-        total_text = self._format(self._total) + self._unit_suffix
-        return f"{self._label} [{bar}] {fraction:4.0%}  {done_text} / {total_text}  {rate_text}"
-
-    def _draw(self, now: float) -> None:
-        line = self._render(now)
-        # Pad with spaces so a shorter line fully covers the previous one.
-        padding = " " * max(0, self._drawn_width - len(line))
-        self._stream.write("\r" + line + padding)
-        self._stream.flush()
-        self._drawn_width = len(line)
-        self._last_draw = now
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -16,9 +16,9 @@ Examples
 
 from __future__ import annotations
 
-import sys
-import threading
-from typing import Callable, Optional, TextIO
+from typing import Any, Callable, Optional, TextIO
+
+from boto3_connectparticipant_ext._progress_display import Display
 
 ProgressCallback = Callable[[int], object]
 
@@ -49,81 +49,64 @@ class ProgressTracker:
 
 
 class ProgressBar:
-    """A thread-safe text progress bar usable as a transfer ``Callback``.
+    """A thread-safe progress bar usable as a transfer ``Callback``, drawn on a terminal only.
+
+    With the ``cli`` extra installed (``pip install boto3-connectparticipant-ext[cli]``) it is
+    drawn by ``rich.progress``: bar, percent, bytes, speed and time left, ending in one clean
+    line. Without it a minimal plain line (label, percent, bytes) is drawn instead; no error is
+    raised, so code using it works with or without the extra. Nothing is drawn when ``stream`` is
+    not a terminal (a pipe, a file, CI logs); the count is kept either way.
 
     Parameters
     ----------
     total
         Bytes expected.
     label
-        Text printed before the bar.
+        Text shown before the bar.
     stream
-        Where to draw (default ``sys.stderr``).
+        Where to draw (default ``sys.stderr``); drawn only if it is a terminal.
     width
         Characters of the bar itself.
+    console
+        A ``rich.console.Console`` to draw on instead of ``stream`` (its ``is_terminal``
+        decides whether anything is drawn).
 
     Examples
     --------
     >>> import io
-    >>> out = io.StringIO()
+    >>> out = io.StringIO()  # not a terminal: counted, not drawn
     >>> bar = ProgressBar(total=4, label="file.pdf", stream=out, width=4)
     >>> bar(4)
     >>> bar.close()
-    >>> out.getvalue().splitlines()[-1].strip()
-    'file.pdf [####] 100%     4 B/4 B'
+    >>> bar.transferred, out.getvalue()
+    (4, '')
     """
 
     def __init__(
-        self, *, total: int, label: str = "", stream: Optional[TextIO] = None, width: int = 30
+        self,
+        *,
+        total: int,
+        label: str = "",
+        stream: Optional[TextIO] = None,
+        width: int = 30,
+        console: Any = None,
     ) -> None:
-        self._total = max(int(total), 0)
-        self._label = label
-        self._stream = stream if stream is not None else sys.stderr
-        self._width = max(int(width), 1)
-        self._lock = threading.Lock()
-        self._transferred = 0
-        self._drawn_percent = -1
+        self._display = Display(
+            label=label,
+            total=max(int(total), 0),
+            stream=stream,
+            console=console,
+            bar_width=max(int(width), 1),
+        )
 
     @property
     def transferred(self) -> int:
-        with self._lock:
-            return self._transferred
+        """Return the bytes of the transfer so far (after any wind-back)."""
+        return self._display.done
 
     def __call__(self, bytes_amount: int) -> None:
-        with self._lock:
-            self._transferred += bytes_amount
-            percent = self._percent()
-            if percent != self._drawn_percent:
-                self._drawn_percent = percent
-                self._draw(percent)
+        self._display.update(bytes_amount)
 
     def close(self) -> None:
-        """End the bar's line."""
-        with self._lock:
-            self._draw(self._percent())
-            self._stream.write("\n")
-            self._stream.flush()
-
-    def _percent(self) -> int:
-        if not self._total:
-            return 100
-        return max(0, min(100, self._transferred * 100 // self._total))
-
-    def _draw(self, percent: int) -> None:
-        filled = self._width * percent // 100
-        bar = "#" * filled + "-" * (self._width - filled)
-        line = (
-            f"\r{self._label} [{bar}] {percent:3d}% "
-            f"{_human(self._transferred):>7}/{_human(self._total)}"
-        )
-        self._stream.write(line)
-        self._stream.flush()
-
-
-def _human(amount: int) -> str:
-    value = float(amount)
-    for unit in ("B", "KiB", "MiB"):
-        if abs(value) < 1024 or unit == "MiB":
-            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GiB"
+        """Draw the final state and end the bar's line (nothing when nothing was drawn)."""
+        self._display.close()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
 
 import botocore.session
 import pytest
 from botocore.config import Config
+from rich.console import Console
 
+from boto3_connectparticipant_ext import _progress_display
 from boto3_connectparticipant_ext.transfer import ProgressBar, TransferConfig, TransferConfigError
 from boto3_connectparticipant_ext.transfer._http import (
     TransferHttp,
@@ -88,8 +91,10 @@ def test_tracker_rewinds_the_current_attempt_only() -> None:
 
 
 def test_progress_bar_is_thread_safe_and_ends_at_the_total() -> None:
+    # Drawn by rich since issue 12 (the hand-written frames are gone): one clean final line.
     out = io.StringIO()
-    bar = ProgressBar(total=8000, label="x", stream=out)
+    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    bar = ProgressBar(total=8000, label="x", console=console, width=10)
 
     def count() -> None:
         for _ in range(1000):
@@ -101,10 +106,40 @@ def test_progress_bar_is_thread_safe_and_ends_at_the_total() -> None:
     for thread in threads:
         thread.join()
     bar(-8000)
+    assert bar.transferred == 0
     bar(8000)
     bar.close()
+    bar.close()  # idempotent
     assert bar.transferred == 8000
-    assert out.getvalue().rstrip().endswith("100% 7.8 KiB/7.8 KiB")
+    text = out.getvalue()
+    assert text.endswith("\n\x1b[?25h")
+    final = text.rsplit("\r\x1b[2K", 1)[-1]
+    assert final.startswith("x ━━━━━━━━━━ 100% 8.0/8.0 kB ")
+
+
+def test_progress_bar_draws_nothing_on_a_pipe() -> None:
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "w") as pipe:
+        bar = ProgressBar(total=10, label="x", stream=pipe)
+        bar(10)
+        bar.close()
+    with os.fdopen(read_end, "rb") as drained:
+        assert drained.read() == b""
+    assert bar.transferred == 10
+
+
+def test_progress_bar_without_rich_draws_a_plain_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_progress_display, "rich_available", lambda: False)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    bar = ProgressBar(total=2048, label="file.pdf", stream=out)
+    bar(2048)
+    bar.close()
+    assert out.getvalue() == "\rfile.pdf 100%  2.0 KiB / 2.0 KiB\n"
 
 
 def _client(**kwargs: object) -> object:
