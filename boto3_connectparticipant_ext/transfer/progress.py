@@ -55,7 +55,8 @@ class ProgressBar:
     drawn by ``rich.progress``: bar, percent, bytes, speed and time left, ending in one clean
     line. Without it a minimal plain line (label, percent, bytes) is drawn instead; no error is
     raised, so code using it works with or without the extra. Nothing is drawn when ``stream`` is
-    not a terminal (a pipe, a file, CI logs); the count is kept either way.
+    not a terminal (a pipe, a file, CI logs); the count is kept either way. Call ``close()`` (or
+    use it in a ``with`` block) to end the line.
 
     Parameters
     ----------
@@ -110,3 +111,9 @@ class ProgressBar:
     def close(self) -> None:
         """Draw the final state and end the bar's line (nothing when nothing was drawn)."""
         self._display.close()
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        self._display.close(success=exc_type is None)

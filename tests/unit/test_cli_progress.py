@@ -8,9 +8,13 @@ from __future__ import annotations
 import io
 import os
 import re
+import sys
 import threading
 
 import pytest
+
+pytest.importorskip("rich")  # the cli extra
+
 from rich.console import Console
 
 from boto3_connectparticipant_ext import _progress_display
@@ -146,7 +150,8 @@ def test_labels_cannot_inject_markup_or_terminal_codes() -> None:
 
 
 def test_plain_line_when_rich_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_progress_display, "rich_available", lambda: False)
+    monkeypatch.setitem(sys.modules, "rich.progress", None)  # the cli extra is absent
+    assert not _progress_display.rich_available()
     stream, clock = Terminal(), Clock()
     bar = ProgressBar(label="upload a\x1b.pdf", total=2048, stream=stream, clock=clock)
     bar.update(1024)

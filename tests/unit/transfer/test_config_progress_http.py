@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import threading
 
 import botocore.session
 import pytest
 from botocore.config import Config
-from rich.console import Console
 
 from boto3_connectparticipant_ext import _progress_display
 from boto3_connectparticipant_ext.transfer import ProgressBar, TransferConfig, TransferConfigError
@@ -92,8 +92,9 @@ def test_tracker_rewinds_the_current_attempt_only() -> None:
 
 def test_progress_bar_is_thread_safe_and_ends_at_the_total() -> None:
     # Drawn by rich since issue 12 (the hand-written frames are gone): one clean final line.
+    console_module = pytest.importorskip("rich.console")  # the cli extra
     out = io.StringIO()
-    console = Console(file=out, force_terminal=True, width=100, color_system=None)
+    console = console_module.Console(file=out, force_terminal=True, width=100, color_system=None)
     bar = ProgressBar(total=8000, label="x", console=console, width=10)
 
     def count() -> None:
@@ -129,16 +130,16 @@ def test_progress_bar_draws_nothing_on_a_pipe() -> None:
 
 
 def test_progress_bar_without_rich_draws_a_plain_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_progress_display, "rich_available", lambda: False)
+    monkeypatch.setitem(sys.modules, "rich.progress", None)  # the cli extra is absent
+    assert not _progress_display.rich_available()
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
     out = Terminal()
-    bar = ProgressBar(total=2048, label="file.pdf", stream=out)
-    bar(2048)
-    bar.close()
+    with ProgressBar(total=2048, label="file.pdf", stream=out) as bar:
+        bar(2048)
     assert out.getvalue() == "\rfile.pdf 100%  2.0 KiB / 2.0 KiB\n"
 
 
