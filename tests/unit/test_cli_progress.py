@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import threading
+import time
 
 import pytest
 
@@ -83,10 +84,13 @@ def test_bar_with_a_known_total_shows_bytes_speed_and_time_left() -> None:
 def test_redraws_are_throttled_and_the_last_state_is_drawn() -> None:
     (console, out), clock = _console(), Clock()
     bar = ProgressBar(label="x", total=1000, console=console, clock=clock)
+    started = time.monotonic()
     for _ in range(1000):
         bar.update(1)
     bar.close()
-    assert out.getvalue().count(_FRAME) < 10  # not one frame per update
+    # rich's refresh thread draws ten frames a second at most, never one frame per update
+    allowed = 3 + 10 * (time.monotonic() - started)
+    assert out.getvalue().count(_FRAME) <= min(allowed, 100)
     assert " 100% " in _final_line(out)
 
 
