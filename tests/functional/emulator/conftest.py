@@ -157,3 +157,19 @@ def upload_and_complete(client: Any, chat: Chat, body: bytes, name: str = "notes
         ConnectionToken=chat.connection_token, AttachmentIds=[upload["AttachmentId"]]
     )
     return str(upload["AttachmentId"])
+
+
+def connect_takes(member: str, operation: str = "StartChatContact") -> pytest.MarkDecorator:
+    """Skip where the installed botocore's Connect model has no ``operation.member``.
+
+    The emulator serves the newest API; an old botocore (matrix cells) cannot send a member
+    its model lacks (ParamValidationError), so such a test runs only where it can be sent.
+    """
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("connect")
+    members = model.operation_model(operation).input_shape.members
+    return pytest.mark.skipif(
+        member not in members,
+        reason=f"this botocore's connect model has no {operation}.{member}",
+    )

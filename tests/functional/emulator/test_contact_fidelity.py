@@ -11,7 +11,7 @@ import urllib3
 
 from boto3_connectparticipant_ext.emulator import Emulator, EmulatorConfig
 
-from .conftest import connect_client, participant_client, status_of
+from .conftest import connect_client, connect_takes, participant_client, status_of
 from .test_websocket import next_item, subscribed
 
 EVENT = "application/vnd.amazonaws.connect.event."
@@ -258,6 +258,7 @@ def test_every_participant_call_is_refused_after_the_end(
         assert status_of(caught.value) == 403, name
 
 
+@connect_takes("DisconnectOnCustomerExit")
 def test_disconnect_on_customer_exit(emulator: Emulator, connect: Any, client: Any) -> None:
     for listed, agent_leaves in ((["AGENT"], True), (None, False)):
         extra = {"DisconnectOnCustomerExit": listed} if listed else {}

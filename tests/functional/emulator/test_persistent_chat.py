@@ -9,8 +9,10 @@ import pytest
 
 from boto3_connectparticipant_ext.emulator import Emulator
 
-from .conftest import connect_client
+from .conftest import connect_client, connect_takes
 from .test_contact_fidelity import EVENT, MADE_UP_INSTANCE, connection_token, start
+
+pytestmark = [connect_takes("PersistentChat"), connect_takes("RelatedContactId")]
 
 
 @pytest.fixture
