@@ -43,7 +43,12 @@ import botocore.session
 import wrapt
 
 from ._responses import before_parse_is_emitted, check_and_parse, check_received
-from .auth import choose_unsigned_signer, force_unsigned, make_client_unsigned
+from .auth import (
+    choose_unsigned_signer,
+    force_unsigned,
+    make_client_unsigned,
+    normalize_token_parameters,
+)
 from .model import SERVICE_NAME, data_path, other_model_is_newer, paginators_only_path
 from .redact import secrets_allowed_in_logs, start_redacting_logs, stop_redacting_logs
 
@@ -54,6 +59,7 @@ _HELPERS_ID = "boto3-connectparticipant-ext-helpers"
 # botocore keys unique ids across all event names: one id per registration.
 _RESPONSES_ID = "boto3-connectparticipant-ext-responses"
 _RECEIVED_ID = "boto3-connectparticipant-ext-received"
+_TOKENS_ID = "boto3-connectparticipant-ext-tokens"
 # Position of ``config`` in Session.create_client(service_name, region_name,
 # api_version, use_ssl, verify, endpoint_url, aws_access_key_id,
 # aws_secret_access_key, aws_session_token, config, ...); guarded by a test.
@@ -158,6 +164,12 @@ def prepare_session(session: Any) -> None:
             f"creating-client-class.{SERVICE_NAME}", _attach_helpers, unique_id=_HELPERS_ID
         )
         session.register(f"before-parse.{SERVICE_NAME}", check_and_parse, unique_id=_RESPONSES_ID)
+        # Every explicit token argument, bound client or not, is checked before botocore sees it.
+        session.register(
+            f"before-parameter-build.{SERVICE_NAME}",
+            normalize_token_parameters,
+            unique_id=_TOKENS_ID,
+        )
         if not before_parse_is_emitted():
             session.register(
                 f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID
@@ -177,6 +189,9 @@ def initialize_client_plugin(client: Any) -> None:
     if client.meta.service_model.service_name != SERVICE_NAME:
         return
     make_client_unsigned(client)
+    client.meta.events.register(
+        f"before-parameter-build.{SERVICE_NAME}", normalize_token_parameters, unique_id=_TOKENS_ID
+    )
     base = type(client)
     attributes: dict[str, Any] = dict(vars(base))
     before = set(attributes)
@@ -277,6 +292,7 @@ def _revert_session(session: Any, prepared: tuple[str, list[str]]) -> None:
     session.unregister(f"creating-client-class.{SERVICE_NAME}", unique_id=_HELPERS_ID)
     session.unregister(f"before-parse.{SERVICE_NAME}", unique_id=_RESPONSES_ID)
     session.unregister(f"response-received.{SERVICE_NAME}", unique_id=_RECEIVED_ID)
+    session.unregister(f"before-parameter-build.{SERVICE_NAME}", unique_id=_TOKENS_ID)
 
 
 def _activate_aiobotocore_support() -> None:
