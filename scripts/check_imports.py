@@ -60,8 +60,8 @@ EMULATOR_MAY_IMPORT = (
 )
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -87,9 +87,9 @@ def _walk(node: ast.AST) -> Iterator[ast.AST]:
     yield from _runtime_nodes(node)
 
 
-def imports_of(path: Path, modules: set[str]) -> set[str]:
+def imports_of(path: Path, modules: set[str], root: Path = ROOT) -> set[str]:
     """The package modules ``path`` imports at run time."""
-    name = module_name(path)
+    name = module_name(path, root)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
@@ -116,8 +116,8 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
 
 def build_graph(root: Path = ROOT) -> dict[str, set[str]]:
     files = sorted(root.rglob("*.py"))
-    modules = {module_name(path) for path in files}
-    return {module_name(path): imports_of(path, modules) for path in files}
+    modules = {module_name(path, root) for path in files}
+    return {module_name(path, root): imports_of(path, modules, root) for path in files}
 
 
 def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
