@@ -28,7 +28,15 @@ from .errors import (
 from .model import data_path
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._plugin import initialize_client_plugin, install, is_installed, uninstall
+    from ._plugin import (
+        ClientFlavour,
+        initialize_client_plugin,
+        install,
+        is_installed,
+        register_client_flavour,
+        uninstall,
+        unregister_client_flavour,
+    )
     from .chat import AsyncChatSession, ChatSession
     from .inject import ConnectParticipantHelpers
     from .transcript import iter_transcript
@@ -39,6 +47,7 @@ __all__ = [
     "BoundTokens",
     "ChatEndedError",
     "ChatSession",
+    "ClientFlavour",
     "ConnectParticipantExtError",
     "ConnectParticipantHelpers",
     "IncompleteResponseError",
@@ -53,13 +62,18 @@ __all__ = [
     "install",
     "is_installed",
     "iter_transcript",
+    "register_client_flavour",
     "unbind_tokens",
     "uninstall",
+    "unregister_client_flavour",
 ]
 
 # Heavier parts load on first use so that ``import`` stays cheap (Lambda cold starts), and so
 # that loading an engine (``transfer``, ``transcript``) does not load the plugin and wrapt.
 _LAZY = {
+    "ClientFlavour": "boto3_connectparticipant_ext._plugin",
+    "register_client_flavour": "boto3_connectparticipant_ext._plugin",
+    "unregister_client_flavour": "boto3_connectparticipant_ext._plugin",
     "initialize_client_plugin": "boto3_connectparticipant_ext._plugin",
     "install": "boto3_connectparticipant_ext._plugin",
     "is_installed": "boto3_connectparticipant_ext._plugin",
