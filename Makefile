@@ -64,6 +64,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check boto3_connectparticipant_ext tests scripts benchmarks examples
 	$(BIN)/ruff format --check boto3_connectparticipant_ext tests scripts benchmarks examples
 	$(BIN)/mypy boto3_connectparticipant_ext examples scripts benchmarks tests noxfile.py
+	$(BIN)/python scripts/check_imports.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix boto3_connectparticipant_ext tests scripts benchmarks examples

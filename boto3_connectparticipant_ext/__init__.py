@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._plugin import initialize_client_plugin, install, is_installed, uninstall
+from ._version import __version__
 from .auth import BoundTokens, bind_tokens, bound_tokens, unbind_tokens
 from .errors import (
     ChatEndedError,
@@ -28,18 +28,26 @@ from .errors import (
 from .model import data_path
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._plugin import (
+        ClientFlavour,
+        initialize_client_plugin,
+        install,
+        is_installed,
+        register_client_flavour,
+        uninstall,
+        unregister_client_flavour,
+    )
     from .chat import AsyncChatSession, ChatSession
     from .inject import ConnectParticipantHelpers
     from .transcript import iter_transcript
     from .transfer import TransferConfig
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AsyncChatSession",
     "BoundTokens",
     "ChatEndedError",
     "ChatSession",
+    "ClientFlavour",
     "ConnectParticipantExtError",
     "ConnectParticipantHelpers",
     "IncompleteResponseError",
@@ -54,12 +62,22 @@ __all__ = [
     "install",
     "is_installed",
     "iter_transcript",
+    "register_client_flavour",
     "unbind_tokens",
     "uninstall",
+    "unregister_client_flavour",
 ]
 
-# Heavier parts load on first use so that ``import`` stays cheap (Lambda cold starts).
+# Heavier parts load on first use so that ``import`` stays cheap (Lambda cold starts), and so
+# that loading an engine (``transfer``, ``transcript``) does not load the plugin and wrapt.
 _LAZY = {
+    "ClientFlavour": "boto3_connectparticipant_ext._plugin",
+    "register_client_flavour": "boto3_connectparticipant_ext._plugin",
+    "unregister_client_flavour": "boto3_connectparticipant_ext._plugin",
+    "initialize_client_plugin": "boto3_connectparticipant_ext._plugin",
+    "install": "boto3_connectparticipant_ext._plugin",
+    "is_installed": "boto3_connectparticipant_ext._plugin",
+    "uninstall": "boto3_connectparticipant_ext._plugin",
     "ChatSession": "boto3_connectparticipant_ext.chat",
     "AsyncChatSession": "boto3_connectparticipant_ext.chat",
     "TransferConfig": "boto3_connectparticipant_ext.transfer",

@@ -32,18 +32,24 @@ loader's cache; clients built from it are still unsigned with the helpers.
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import logging
 import os
-import sys
 import threading
 import weakref
-from typing import Any
+from typing import Any, Callable
 
 import botocore.session
 import wrapt
 
 from ._responses import before_parse_is_emitted, check_and_parse, check_received
-from .auth import choose_unsigned_signer, force_unsigned, make_client_unsigned
+from .auth import (
+    choose_unsigned_signer,
+    force_unsigned,
+    make_client_unsigned,
+    normalize_token_parameters,
+)
 from .model import SERVICE_NAME, data_path, other_model_is_newer, paginators_only_path
 from .redact import secrets_allowed_in_logs, start_redacting_logs, stop_redacting_logs
 
@@ -54,11 +60,11 @@ _HELPERS_ID = "boto3-connectparticipant-ext-helpers"
 # botocore keys unique ids across all event names: one id per registration.
 _RESPONSES_ID = "boto3-connectparticipant-ext-responses"
 _RECEIVED_ID = "boto3-connectparticipant-ext-received"
+_TOKENS_ID = "boto3-connectparticipant-ext-tokens"
 # Position of ``config`` in Session.create_client(service_name, region_name,
 # api_version, use_ssl, verify, endpoint_url, aws_access_key_id,
 # aws_secret_access_key, aws_session_token, config, ...); guarded by a test.
 _CONFIG_POSITION = 9
-_AIOBOTOCORE_SESSION = "aiobotocore.session"
 
 _lock = threading.RLock()
 _installed = False
@@ -68,7 +74,81 @@ _original_create_client: Any = None
 _prepared_sessions: weakref.WeakKeyDictionary[Any, tuple[str, list[str]]] = (
     weakref.WeakKeyDictionary()
 )
-_aiobotocore_hook_registered = False
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientFlavour:
+    """A kind of botocore-based client class the plugin extends besides botocore's own.
+
+    ``owns(base_classes)`` tells whether a connectparticipant class being created is of this
+    flavour (its ``creating-client-class`` ``base_classes``); ``inject(class_attributes,
+    **kwargs)`` then adds its methods instead of the sync helpers. ``activate`` runs on
+    :func:`install` (under the plugin's lock; the place to install an import hook) and
+    ``deactivate`` on :func:`uninstall`. The aiobotocore support of this package is one
+    (``aio._patch.client_flavour``), registered exactly as another package's would be.
+
+    Examples
+    --------
+    >>> flavour = ClientFlavour("mine", owns=lambda bases: False, inject=lambda attrs, **kw: None)
+    >>> register_client_flavour(flavour); unregister_client_flavour("mine")
+    """
+
+    name: str
+    owns: Callable[[tuple[type, ...]], bool]
+    inject: Callable[..., None]
+    activate: Callable[[], None] = _nothing
+    deactivate: Callable[[], None] = _nothing
+
+
+_flavours: dict[str, ClientFlavour] = {}
+_builtin_flavours_loaded = False
+
+
+def register_client_flavour(flavour: ClientFlavour) -> None:
+    """Add (or replace, by name) a client flavour; activated at once when installed."""
+    with _lock:
+        _flavours[flavour.name] = flavour
+        if _installed:
+            _run_hook(flavour, flavour.activate)
+
+
+def unregister_client_flavour(name: str) -> None:
+    """Remove a client flavour (deactivating it first when installed). Unknown names pass."""
+    with _lock:
+        flavour = _flavours.pop(name, None)
+        if flavour is not None and _installed:
+            _run_hook(flavour, flavour.deactivate)
+
+
+def _load_builtin_flavours() -> None:
+    """Register the flavours ``_extensions`` names (once, lazily: the core imports none)."""
+    global _builtin_flavours_loaded
+    if _builtin_flavours_loaded:
+        return
+    _builtin_flavours_loaded = True
+    extensions = importlib.import_module(f"{__package__}._extensions")
+    for reference in extensions.BUILTIN_FLAVOURS:
+        module_name, _, factory = reference.partition(":")
+        try:
+            flavour = getattr(importlib.import_module(module_name), factory)()
+        except Exception:
+            logger.warning("could not load the client flavour %s", reference, exc_info=True)
+            continue
+        _flavours.setdefault(flavour.name, flavour)
+
+
+def _run_hook(flavour: ClientFlavour, hook: Callable[[], None]) -> None:
+    try:
+        hook()
+    except Exception:
+        # A flavour's failure must not break install() or the user's other clients.
+        logger.warning(
+            "client flavour %s failed; its clients stay stock", flavour.name, exc_info=True
+        )
 
 
 def install(*, redact_logs: bool = True) -> None:
@@ -105,7 +185,9 @@ def install(*, redact_logs: bool = True) -> None:
             botocore.session.Session, "create_client", _create_client_wrapper
         )
         _installed = True
-        _activate_aiobotocore_support()
+        _load_builtin_flavours()
+        for flavour in list(_flavours.values()):
+            _run_hook(flavour, flavour.activate)
 
 
 def uninstall() -> None:
@@ -126,9 +208,8 @@ def uninstall() -> None:
             _revert_session(session, prepared)
         _prepared_sessions.clear()
         stop_redacting_logs()
-        aio_patch = sys.modules.get("boto3_connectparticipant_ext.aio._patch")
-        if aio_patch is not None:
-            aio_patch.deactivate()
+        for flavour in list(_flavours.values()):
+            _run_hook(flavour, flavour.deactivate)
 
 
 def is_installed() -> bool:
@@ -139,7 +220,7 @@ def is_installed() -> bool:
 def prepare_session(session: Any) -> None:
     """Point ``session`` at our model and register our handlers (idempotent).
 
-    ``session`` is a botocore session (or a subclass such as aiobotocore's).
+    ``session`` is a botocore session (or a subclass from another library).
     """
     with _lock:
         if session in _prepared_sessions:
@@ -158,6 +239,12 @@ def prepare_session(session: Any) -> None:
             f"creating-client-class.{SERVICE_NAME}", _attach_helpers, unique_id=_HELPERS_ID
         )
         session.register(f"before-parse.{SERVICE_NAME}", check_and_parse, unique_id=_RESPONSES_ID)
+        # Every explicit token argument, bound client or not, is checked before botocore sees it.
+        session.register(
+            f"before-parameter-build.{SERVICE_NAME}",
+            normalize_token_parameters,
+            unique_id=_TOKENS_ID,
+        )
         if not before_parse_is_emitted():
             session.register(
                 f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID
@@ -177,6 +264,9 @@ def initialize_client_plugin(client: Any) -> None:
     if client.meta.service_model.service_name != SERVICE_NAME:
         return
     make_client_unsigned(client)
+    client.meta.events.register(
+        f"before-parameter-build.{SERVICE_NAME}", normalize_token_parameters, unique_id=_TOKENS_ID
+    )
     base = type(client)
     attributes: dict[str, Any] = dict(vars(base))
     before = set(attributes)
@@ -215,12 +305,11 @@ def _unsigned_arguments(
 
 
 def _attach_helpers(class_attributes: dict[str, Any], **kwargs: Any) -> None:
-    base_classes = kwargs.get("base_classes", ())
-    if any(base.__module__.startswith("aiobotocore") for base in base_classes):
-        from .aio.inject import inject_async_helper_methods
-
-        inject_async_helper_methods(class_attributes, **kwargs)
-        return
+    base_classes = tuple(kwargs.get("base_classes", ()))
+    for flavour in list(_flavours.values()):
+        if flavour.owns(base_classes):
+            flavour.inject(class_attributes, **kwargs)
+            return
     from .inject import inject_helper_methods
 
     inject_helper_methods(class_attributes, **kwargs)
@@ -277,27 +366,4 @@ def _revert_session(session: Any, prepared: tuple[str, list[str]]) -> None:
     session.unregister(f"creating-client-class.{SERVICE_NAME}", unique_id=_HELPERS_ID)
     session.unregister(f"before-parse.{SERVICE_NAME}", unique_id=_RESPONSES_ID)
     session.unregister(f"response-received.{SERVICE_NAME}", unique_id=_RECEIVED_ID)
-
-
-def _activate_aiobotocore_support() -> None:
-    global _aiobotocore_hook_registered
-    module = sys.modules.get(_AIOBOTOCORE_SESSION)
-    if module is not None:
-        _on_aiobotocore_imported(module)
-    elif not _aiobotocore_hook_registered:
-        # wrapt hooks cannot be unregistered: the hook checks _installed itself.
-        wrapt.register_post_import_hook(_on_aiobotocore_imported, _AIOBOTOCORE_SESSION)
-        _aiobotocore_hook_registered = True
-
-
-def _on_aiobotocore_imported(module: Any) -> None:
-    try:
-        with _lock:  # an uninstall() racing this hook either runs before or reverts it
-            if not _installed:
-                return
-            from .aio._patch import activate
-
-            activate(module)
-    except Exception:
-        # An import hook that raises would break the user's import of aiobotocore.
-        logger.warning("could not extend aiobotocore; its clients stay stock", exc_info=True)
+    session.unregister(f"before-parameter-build.{SERVICE_NAME}", unique_id=_TOKENS_ID)

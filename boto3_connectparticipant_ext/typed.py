@@ -27,11 +27,12 @@ True
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union, cast
+from typing import TYPE_CHECKING, Any, Optional, Protocol, Union, cast
 
+from boto3_connectparticipant_ext._helper_table import HELPER_NAMES
 from boto3_connectparticipant_ext.auth import require_connectparticipant
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
-from boto3_connectparticipant_ext.inject import HELPER_METHODS, ConnectParticipantHelpers
+from boto3_connectparticipant_ext.inject import ConnectParticipantHelpers
 from boto3_connectparticipant_ext.model import SERVICE_NAME
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
     from boto3_connectparticipant_ext.transfer.config import TransferConfig
     from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
+    from boto3_connectparticipant_ext.transfer.progress import ProgressCallback
 
     class ConnectParticipantExtClient(ConnectParticipantClient, ConnectParticipantHelpers):
         """A connectparticipant client with this package's helper methods (static type)."""
@@ -94,7 +96,7 @@ class AsyncConnectParticipantHelpers(Protocol):
         ConnectionToken: Optional[str] = ...,
         AttachmentName: Optional[str] = ...,
         ContentType: Optional[str] = ...,
-        Callback: Optional[Callable[[int], Any]] = ...,
+        Callback: Optional[ProgressCallback] = ...,
         Config: Optional[TransferConfig] = ...,
     ) -> str: ...
 
@@ -105,7 +107,7 @@ class AsyncConnectParticipantHelpers(Protocol):
         *,
         ConnectionToken: Optional[str] = ...,
         ContentType: Optional[str] = ...,
-        Callback: Optional[Callable[[int], Any]] = ...,
+        Callback: Optional[ProgressCallback] = ...,
         Config: Optional[TransferConfig] = ...,
     ) -> str: ...
 
@@ -115,7 +117,7 @@ class AsyncConnectParticipantHelpers(Protocol):
         Filename: Union[str, os.PathLike[str]],
         *,
         ConnectionToken: Optional[str] = ...,
-        Callback: Optional[Callable[[int], Any]] = ...,
+        Callback: Optional[ProgressCallback] = ...,
         Config: Optional[TransferConfig] = ...,
         Overwrite: bool = ...,
     ) -> str: ...
@@ -126,7 +128,7 @@ class AsyncConnectParticipantHelpers(Protocol):
         Fileobj: WritableBinary,
         *,
         ConnectionToken: Optional[str] = ...,
-        Callback: Optional[Callable[[int], Any]] = ...,
+        Callback: Optional[ProgressCallback] = ...,
         Config: Optional[TransferConfig] = ...,
     ) -> int: ...
 
@@ -152,7 +154,7 @@ def as_extended(client: Any) -> ConnectParticipantExtClient:
     >>> client = as_extended(boto3.client("connectparticipant", region_name="us-east-1"))
     """
     require_connectparticipant(client, role="the client", error=NotAnExtendedClientError)
-    missing = sorted(name for name in HELPER_METHODS if not callable(getattr(client, name, None)))
+    missing = sorted(name for name in HELPER_NAMES if not callable(getattr(client, name, None)))
     if missing:
         raise NotAnExtendedClientError(
             f"this connectparticipant client lacks {', '.join(missing)}: create it after "

@@ -7,8 +7,13 @@ while the plugin is installed, prepares the session (our model first, unsigned s
 methods) and forces ``signature_version=UNSIGNED`` into the client config: the only setting that
 makes aiobotocore skip its (async) credential lookup.
 
-wrapt wrappers are never removed (someone may have wrapped on top of ours), so
-:func:`deactivate` only clears the flag the wrapper checks on every call.
+It plugs into the core like any other package would: :func:`client_flavour` is named in
+``_extensions.BUILTIN_FLAVOURS``, and the core calls the flavour's ``activate`` on ``install()``,
+which installs a wrapt post-import hook on ``aiobotocore.session`` (or acts at once when it is
+already imported). The core names no aiobotocore module; this one never imports aiobotocore.
+
+wrapt wrappers and import hooks are never removed (someone may have wrapped on top of ours), so
+:func:`deactivate` only clears the flag the wrapper and the hook check on every call.
 aioboto3 creates its clients through ``AioSession.create_client`` and is covered too.
 
 Examples
@@ -19,14 +24,26 @@ Examples
 
 from __future__ import annotations
 
+import logging
+import sys
 import weakref
 from types import ModuleType
 from typing import Any
 
 import wrapt
 
-from boto3_connectparticipant_ext._plugin import _lock, _unsigned_arguments, prepare_session
+from boto3_connectparticipant_ext import _plugin
+from boto3_connectparticipant_ext._plugin import (
+    ClientFlavour,
+    _lock,
+    _unsigned_arguments,
+    prepare_session,
+)
 from boto3_connectparticipant_ext.model import SERVICE_NAME
+
+logger = logging.getLogger(__name__)
+_SESSION_MODULE = "aiobotocore.session"
+_hook_registered = False
 
 # Position of ``config`` in AioSession.create_client(service_name, region_name, api_version,
 # use_ssl, verify, endpoint_url, aws_access_key_id, aws_secret_access_key, aws_session_token,
@@ -52,6 +69,50 @@ def activate(aiobotocore_session_module: ModuleType) -> None:
             wrapt.wrap_function_wrapper(session_class, "create_client", _create_client_wrapper)
             _wrapped_classes.add(session_class)
         _enabled = True
+
+
+def client_flavour() -> ClientFlavour:
+    """The aiobotocore flavour the core registers (see ``_extensions``).
+
+    Examples
+    --------
+    >>> client_flavour().name
+    'aiobotocore'
+    """
+    return ClientFlavour(
+        "aiobotocore", owns=_owns, inject=_inject, activate=_on_install, deactivate=deactivate
+    )
+
+
+def _owns(base_classes: tuple[type, ...]) -> bool:
+    return any(base.__module__.startswith("aiobotocore") for base in base_classes)
+
+
+def _inject(class_attributes: dict[str, Any], **kwargs: Any) -> None:
+    from boto3_connectparticipant_ext.aio.inject import inject_async_helper_methods
+
+    inject_async_helper_methods(class_attributes, **kwargs)
+
+
+def _on_install() -> None:
+    global _hook_registered
+    module = sys.modules.get(_SESSION_MODULE)
+    if module is not None:
+        _on_aiobotocore_imported(module)
+    elif not _hook_registered:
+        # wrapt hooks cannot be unregistered: the hook checks is_installed() itself.
+        wrapt.register_post_import_hook(_on_aiobotocore_imported, _SESSION_MODULE)
+        _hook_registered = True
+
+
+def _on_aiobotocore_imported(module: Any) -> None:
+    try:
+        with _lock:  # an uninstall() racing this hook either runs before or reverts it
+            if _plugin.is_installed():
+                activate(module)
+    except Exception:
+        # An import hook that raises would break the user's import of aiobotocore.
+        logger.warning("could not extend aiobotocore; its clients stay stock", exc_info=True)
 
 
 def deactivate() -> None:

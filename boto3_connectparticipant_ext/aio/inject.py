@@ -1,9 +1,11 @@
 """Attach the async helper methods to aiobotocore connectparticipant client classes.
 
-Called by the core's ``creating-client-class.connectparticipant`` handler when the class being
-built derives from aiobotocore's ``AioBaseClient``. Each method is a thin delegate to
-:mod:`boto3_connectparticipant_ext.aio`; a name botocore already defines is kept and a warning is
-logged once, so a future botocore method is never shadowed.
+Called through the aiobotocore client flavour (``aio._patch.client_flavour``) when the class being
+built derives from aiobotocore's ``AioBaseClient``. The methods are derived from the same
+declaration table and by the same :func:`~boto3_connectparticipant_ext.inject.delegates` as the
+sync ones, each delegating to its function in :mod:`boto3_connectparticipant_ext.aio`; the
+name-clash policy is the sync one (botocore's method kept, one ``HelperNameConflictWarning`` per
+name).
 
 Examples
 --------
@@ -15,94 +17,21 @@ Examples
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from typing import Any, Callable
 
 from boto3_connectparticipant_ext.aio import transcript as _transcript
 from boto3_connectparticipant_ext.aio import transfer as _transfer
+from boto3_connectparticipant_ext.inject import delegates, inject_helper_methods
 
-logger = logging.getLogger(__name__)
-_warned: set[str] = set()
-
-
-def iter_transcript(self: Any, **kwargs: Any) -> _transcript.AsyncTranscriptIterator:
-    """Iterate asynchronously over every transcript item, each ``Id`` once.
-
-    Takes the keyword arguments of :func:`boto3_connectparticipant_ext.aio.iter_transcript`.
-
-    Usage::
-
-        async for item in client.iter_transcript(ConnectionToken=token, Order="newest-first"):
-            print(item["Id"], item.get("Content"))
-    """
-    return _transcript.iter_transcript(self, **kwargs)
-
-
-async def upload_attachment(self: Any, Filename: Any, **kwargs: Any) -> str:
-    """Upload a file as a chat attachment and return its ``AttachmentId``.
-
-    Takes the arguments of :func:`boto3_connectparticipant_ext.aio.upload_attachment`.
-
-    Usage::
-
-        attachment_id = await client.upload_attachment("invoice.pdf", ConnectionToken=token)
-    """
-    return await _transfer.upload_attachment(self, Filename, **kwargs)
-
-
-async def upload_attachment_fileobj(
-    self: Any, Fileobj: Any, AttachmentName: str, **kwargs: Any
-) -> str:
-    """Upload a binary file object as a chat attachment and return its ``AttachmentId``.
-
-    Usage::
-
-        with open("photo.png", "rb") as data:
-            attachment_id = await client.upload_attachment_fileobj(data, "photo.png")
-    """
-    return await _transfer.upload_attachment_fileobj(self, Fileobj, AttachmentName, **kwargs)
-
-
-async def download_attachment(self: Any, AttachmentId: str, Filename: Any, **kwargs: Any) -> str:
-    """Download an attachment to a file (atomically) and return the path written.
-
-    Usage::
-
-        path = await client.download_attachment(attachment_id, "downloads/")
-    """
-    return await _transfer.download_attachment(self, AttachmentId, Filename, **kwargs)
-
-
-async def download_attachment_fileobj(
-    self: Any, AttachmentId: str, Fileobj: Any, **kwargs: Any
-) -> int:
-    """Download an attachment into a binary file object; return the bytes written.
-
-    Usage::
-
-        size = await client.download_attachment_fileobj(attachment_id, buffer)
-    """
-    return await _transfer.download_attachment_fileobj(self, AttachmentId, Fileobj, **kwargs)
-
-
-async def get_attachment_url(self: Any, AttachmentId: str, **kwargs: Any) -> str:
-    """Return a presigned download URL of an attachment (a secret: do not log it).
-
-    Usage::
-
-        url = await client.get_attachment_url(attachment_id, ExpiresIn=60)
-    """
-    return await _transfer.get_attachment_url(self, AttachmentId, **kwargs)
-
-
-ASYNC_HELPERS = {
-    "iter_transcript": iter_transcript,
-    "upload_attachment": upload_attachment,
-    "upload_attachment_fileobj": upload_attachment_fileobj,
-    "download_attachment": download_attachment,
-    "download_attachment_fileobj": download_attachment_fileobj,
-    "get_attachment_url": get_attachment_url,
+ASYNC_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "iter_transcript": _transcript.iter_transcript,
+    "upload_attachment": _transfer.upload_attachment,
+    "upload_attachment_fileobj": _transfer.upload_attachment_fileobj,
+    "download_attachment": _transfer.download_attachment,
+    "download_attachment_fileobj": _transfer.download_attachment_fileobj,
+    "get_attachment_url": _transfer.get_attachment_url,
 }
+ASYNC_HELPERS = delegates(ASYNC_FUNCTIONS, asynchronous=True)
 
 
 def inject_async_helper_methods(class_attributes: dict[str, Any], **kwargs: Any) -> None:
@@ -115,12 +44,4 @@ def inject_async_helper_methods(class_attributes: dict[str, Any], **kwargs: Any)
     >>> sorted(attributes)[:2]
     ['download_attachment', 'download_attachment_fileobj']
     """
-    for name, method in ASYNC_HELPERS.items():
-        if name in class_attributes:
-            if name not in _warned:
-                _warned.add(name)
-                logger.warning(
-                    "connectparticipant clients already have %s(); keeping botocore's method", name
-                )
-            continue
-        class_attributes[name] = method
+    inject_helper_methods(class_attributes, methods=ASYNC_HELPERS, **kwargs)

@@ -34,9 +34,9 @@ from boto3_connectparticipant_ext._validation import check_client
 from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
 from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
+from boto3_connectparticipant_ext.transfer.progress import ProgressCallback
 
 T = TypeVar("T")
-ProgressCallback = Callable[[int], Any]
 PathArgument = Union[str, "os.PathLike[str]"]
 
 

@@ -399,7 +399,7 @@ def test_creating_client_class_lets_a_handler_add_methods() -> None:
     )
     assert len(seen) == 1 and "base_classes" in seen[0], _broken(
         f"creating-client-class.{SERVICE} is not emitted with class_attributes and base_classes",
-        "_plugin._attach_helpers() (reads base_classes to tell aiobotocore apart)",
+        "_plugin._attach_helpers() (reads base_classes to pick the client flavour)",
     )
     assert "get_transcript" in seen[0]["class_attributes"], _broken(
         "class_attributes no longer holds botocore's operation methods",

@@ -8,7 +8,6 @@ helper injection, and the activate/deactivate switch of the AioSession wrapper.
 from __future__ import annotations
 
 import asyncio
-import logging
 import types
 from typing import Any
 
@@ -16,6 +15,7 @@ import botocore
 import botocore.session
 import pytest
 
+from boto3_connectparticipant_ext import inject
 from boto3_connectparticipant_ext.aio import _patch
 from boto3_connectparticipant_ext.aio.inject import ASYNC_HELPERS, inject_async_helper_methods
 from boto3_connectparticipant_ext.aio.transcript import iter_transcript
@@ -78,9 +78,11 @@ def test_bad_arguments_fail_before_any_call() -> None:
     assert service.calls == []
 
 
-def test_injection_keeps_names_botocore_already_has(caplog: pytest.LogCaptureFixture) -> None:
+def test_injection_keeps_names_botocore_already_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One name-clash policy for sync and async: a HelperNameConflictWarning (was a log line).
+    monkeypatch.setattr(inject, "_warned", set())
     attributes: dict[str, Any] = {"get_attachment_url": "botocore's own"}
-    with caplog.at_level(logging.WARNING):
+    with pytest.warns(inject.HelperNameConflictWarning, match="get_attachment_url"):
         inject_async_helper_methods(attributes, base_classes=())
     assert attributes["get_attachment_url"] == "botocore's own"
     for name in set(ASYNC_HELPERS) - {"get_attachment_url"}:
