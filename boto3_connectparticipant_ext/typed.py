@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union, cast
 
 from boto3_connectparticipant_ext.auth import require_connectparticipant
-from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
+from boto3_connectparticipant_ext.errors import WrongClientError as NotAnExtendedClientError
 from boto3_connectparticipant_ext.inject import HELPER_METHODS, ConnectParticipantHelpers
 from boto3_connectparticipant_ext.model import SERVICE_NAME
 
@@ -57,10 +57,6 @@ __all__ = [
     "as_extended",
     "connectparticipant_client",
 ]
-
-
-class NotAnExtendedClientError(ConnectParticipantExtError, TypeError):
-    """The object is not a connectparticipant client with the helper methods."""
 
 
 class AsyncConnectParticipantHelpers(Protocol):
