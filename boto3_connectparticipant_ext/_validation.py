@@ -7,12 +7,14 @@ config) and calls these primitives with its documented error classes:
 (when the area has one) for a wrong type.
 
 What is checked here, and what is not: botocore validates every request
-against the service model before sending it (required members, string
-lengths, ``min``/``max`` of numbers, enums) and raises ``ParamValidationError``,
-whose text the package redacts. Those bounds are left to botocore. The
-primitives cover only what botocore cannot: types that would crash before
-a request is built (or inside our own engines), NaN and infinity, file
-objects, tokens (which must be sendable in a header) and client objects.
+against the service model before sending it (required members, types, and
+the ``min`` of strings, lists and numbers) and raises ``ParamValidationError``,
+whose text the package redacts; those checks are left to botocore. botocore
+does not check a ``max`` or an enum, so an area checks a maximum it knows
+(``AttachmentId``'s 256 characters) and leaves enums to the service. The
+primitives cover what botocore cannot: types that would crash before a
+request is built (or inside our own engines), NaN and infinity, maximums,
+file objects, tokens (which must be sendable in a header) and client objects.
 
 Every token the package accepts (``ConnectionToken``, ``ParticipantToken``) goes
 through :func:`token_argument` before any botocore call, and every helper

@@ -5,9 +5,9 @@ The argument layer of the transfer entry points: the client (through
 paths, config, callbacks, file objects (open, right mode), and the download
 target's filesystem errors, wrapped in :class:`TargetPathError`.
 
-The model's own bounds (``AttachmentId`` at most 256 characters, ...) are
-botocore's to enforce: its ``ParamValidationError`` is raised before any
-request, and its text is redacted.
+botocore enforces the model's required members, types and minimums before
+any request; it does not enforce maximums, so ``AttachmentId``'s 256
+characters (``ArtifactId``'s ``max``) is checked here.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def check_callback(callback: object) -> None:
 
 
 def attachment_id_argument(attachment_id: object) -> str:
-    return require_text(attachment_id, "AttachmentId", error=TransferConfigError)
+    return require_text(attachment_id, "AttachmentId", error=TransferConfigError, limit=256)
 
 
 def stream_position(fileobj: Any) -> Optional[int]:
