@@ -98,7 +98,7 @@ _QUERY_VALUE = re.compile(
     re.IGNORECASE,
 )
 # botocore's ParamValidationError: "Invalid type for parameter ConnectionToken, value: b'...',
-# type: <class 'bytes'>, ..."; the value is any repr, so everything up to the next field goes.
+# (then the type and the valid types)"; the value is any repr, so all up to the next field goes.
 _PARAMETER_VALUE = re.compile(
     rf"(?P<prefix>parameter\s+(?:[\w.\[\]]*\.)?(?:{'|'.join(map(re.escape, _SECRET_KEYS))})"
     r"(?:\[\d+\])?,\s*value:\s*)(?P<value>.*?)(?=,\s*(?:type|valid)\b|$)",
