@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import urllib3
@@ -379,6 +379,7 @@ def test_attachment_id_minimum_is_botocores_and_maximum_ours(tmp_path: Path) -> 
     assert shape.members["AttachmentId"].metadata == {"min": 1, "max": 256}
     with pytest.raises(ParamValidationError):  # botocore's own check of ``min``
         client.get_attachment(AttachmentId="", ConnectionToken="token")
+    bad: Any
     for bad in ("a" * 257, 5, ""):
         with pytest.raises(TransferConfigError, match="AttachmentId"):
             download_attachment(client, bad, str(tmp_path / "f"), ConnectionToken="token")
