@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bootstrapped
 
-.PHONY: demo test unit-and-functional conformance-setup wheel-test matrix matrix-lock bench bench-quick lint format layer model model-check clean
+.PHONY: demo test unit-and-functional conformance-setup wheel-test matrix matrix-lock bench bench-quick lint deadcode format layer model model-check clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check boto3_connectparticipant_ext tests scripts benchmarks examples
 	$(BIN)/mypy boto3_connectparticipant_ext examples scripts benchmarks tests noxfile.py
 	$(BIN)/python scripts/check_imports.py
+
+# Dead code (unused variables, unreachable code) at vulture's 100% confidence; the names are
+# protocol parameters (__exit__, seek) and cache keys that are unused on purpose.
+deadcode: $(STAMP)
+	$(BIN)/vulture boto3_connectparticipant_ext --min-confidence 100 \
+		--ignore-names exc_info,exc,exc_type,whence,mtime_ns,stop_contact_on_end
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix boto3_connectparticipant_ext tests scripts benchmarks examples

@@ -24,7 +24,7 @@ from typing import Any
 import botocore
 from botocore.config import Config
 
-from ._validation import SERVICE_NAME, optional_token, service_name, token_argument
+from ._validation import SERVICE_NAME, optional_token, require_client, token_argument
 from .errors import WrongClientError
 from .redact import mask
 
@@ -165,10 +165,7 @@ def require_connectparticipant(
 ) -> None:
     """Raise ``error`` unless ``client`` is a botocore ``connectparticipant`` client.
 
-    ``role`` names the argument in the message (the message never shows values).
+    ``role`` names the argument in the message (the message never shows values);
+    :func:`._validation.require_client` is the one check.
     """
-    service = service_name(client)
-    if service == SERVICE_NAME:
-        return
-    got = f"a {service} client" if service else type(client).__name__
-    raise error(f"{role} must be a botocore {SERVICE_NAME} client, got {got}")
+    require_client(client, role=role, error=error)

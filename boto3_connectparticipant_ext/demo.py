@@ -24,12 +24,14 @@ import sys
 import tempfile
 from typing import Any, Optional, TextIO
 
+from .errors import ConnectParticipantExtError
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 ATTACHMENT_NAME = "invoice-2024-0117.pdf"
 
 
-class DemoError(Exception):
+class DemoError(ConnectParticipantExtError):
     """A step of the demo produced something other than expected."""
 
 

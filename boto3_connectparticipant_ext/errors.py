@@ -44,11 +44,29 @@ class IncompleteResponseError(ConnectParticipantExtError):
         self.expected = expected
 
 
-class ChatEndedError(ConnectParticipantExtError):
+class ChatError(ConnectParticipantExtError):
+    """Base class of every chat-session error (re-exported by ``chat.errors``)."""
+
+
+class TransferError(ConnectParticipantExtError):
+    """Base class of every attachment-transfer error (re-exported by ``transfer.errors``)."""
+
+
+class ChatEndedError(ChatError, TransferError, RuntimeError):
     """The chat has ended (or its ConnectionToken is no longer accepted).
 
-    The chat session and the attachment helpers raise subclasses of this one,
-    so ``except boto3_connectparticipant_ext.ChatEndedError`` catches both.
+    One class, defined here only: ``chat.ChatEndedError``,
+    ``transfer.ChatEndedError`` and ``boto3_connectparticipant_ext.ChatEndedError``
+    are this same object, so any of the three ``except`` clauses catches it
+    wherever it was raised (a chat session or an attachment helper). It is a
+    :class:`ChatError` and a :class:`TransferError` (both families stop for the
+    same reason), and a ``RuntimeError`` as chat sessions always documented.
+
+    Examples
+    --------
+    >>> from boto3_connectparticipant_ext import chat, transfer
+    >>> chat.ChatEndedError is transfer.ChatEndedError is ChatEndedError
+    True
     """
 
 

@@ -3,8 +3,15 @@
 botocore's DEBUG logging prints request headers (``X-Amz-Bearer``), response
 bodies (the ``ConnectionToken`` of CreateParticipantConnection) and URLs whose
 query string is a credential (presigned attachment URLs, websocket URLs).
-:func:`redact_text` removes those secrets from any text; while the plugin is
-installed a log-record factory applies it to every log record as it is made.
+:func:`redact_text` removes those secrets from any text; a log-record factory
+applies it to every log record as it is made.
+
+When log records are redacted: the factory is process-wide, so only two
+things turn it on: ``install()`` (off again at ``uninstall()``), or an
+explicit :func:`start_redacting_logs` (off again at
+:func:`stop_redacting_logs`) for code that uses chat sessions, transfers or
+the helpers without installing the plugin. Creating a chat session, a client
+or a transfer does not change logging.
 
 URLs are redacted by role, not only by parameter name: the whole query (and
 any userinfo) of every URL the service hands out (StartAttachmentUpload's
@@ -91,7 +98,7 @@ _QUERY_VALUE = re.compile(
     re.IGNORECASE,
 )
 # botocore's ParamValidationError: "Invalid type for parameter ConnectionToken, value: b'...',
-# type: <class 'bytes'>, ..."; the value is any repr, so everything up to the next field goes.
+# (then the type and the valid types)"; the value is any repr, so all up to the next field goes.
 _PARAMETER_VALUE = re.compile(
     rf"(?P<prefix>parameter\s+(?:[\w.\[\]]*\.)?(?:{'|'.join(map(re.escape, _SECRET_KEYS))})"
     r"(?:\[\d+\])?,\s*value:\s*)(?P<value>.*?)(?=,\s*(?:type|valid)\b|$)",

@@ -2,7 +2,10 @@
 
 The attachment helpers enforce them client-side (configurable, because an
 instance can raise the size or change the types) and the emulator enforces
-them server-side. See ``shared/design/service-facts.md`` for the sources.
+them server-side. The sources are the service's API reference and model (the
+member documentation of SendMessage, StartAttachmentUpload and GetAttachment in
+``data/connectparticipant``) and the Amazon Connect administrator guide's
+"Feature specifications" page (attachment types and sizes).
 
 Examples
 --------

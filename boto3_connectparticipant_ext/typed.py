@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Optional, Protocol, Union, cast
 
 from boto3_connectparticipant_ext._helper_table import HELPER_NAMES
 from boto3_connectparticipant_ext.auth import require_connectparticipant
-from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
+from boto3_connectparticipant_ext.errors import WrongClientError as NotAnExtendedClientError
 from boto3_connectparticipant_ext.inject import ConnectParticipantHelpers
 from boto3_connectparticipant_ext.model import SERVICE_NAME
 
@@ -59,10 +59,6 @@ __all__ = [
     "as_extended",
     "connectparticipant_client",
 ]
-
-
-class NotAnExtendedClientError(ConnectParticipantExtError, TypeError):
-    """The object is not a connectparticipant client with the helper methods."""
 
 
 class AsyncConnectParticipantHelpers(Protocol):

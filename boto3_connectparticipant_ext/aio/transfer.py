@@ -31,17 +31,15 @@ from typing import Any, Callable, Optional, TypeVar, Union
 
 from boto3_connectparticipant_ext import transfer as _engine
 from boto3_connectparticipant_ext._validation import check_client
-from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
+from boto3_connectparticipant_ext.transfer.errors import (
+    TransferCancelledError as TransferCancelledError,  # re-exported by aio
+)
 from boto3_connectparticipant_ext.transfer.fileobj import ReadableBinary, WritableBinary
 from boto3_connectparticipant_ext.transfer.progress import ProgressCallback
 
 T = TypeVar("T")
 PathArgument = Union[str, "os.PathLike[str]"]
-
-
-class TransferCancelledError(ConnectParticipantExtError):
-    """Raised inside the worker thread to stop a transfer whose task was cancelled."""
 
 
 class _BlockingClient:

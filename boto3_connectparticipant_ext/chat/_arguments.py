@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Union
 
+from .. import _validation
 from .._validation import token_argument
-from ..auth import require_connectparticipant
 from ..service_limits import message_content_problem
 from .config import ChatConfig, require_seconds
 from .errors import ChatArgumentError, ChatConfigError
@@ -28,12 +28,9 @@ def _got(value: object) -> str:
 
 def require_text(value: Any, name: str, *, limit: Optional[int] = None) -> None:
     """``value`` must be a non-empty ``str`` (of at most ``limit`` characters)."""
-    if not isinstance(value, str):
-        raise ChatArgumentError(f"{name} must be a non-empty string, got {_got(value)}")
-    if not value:
-        raise ChatConfigError(f"{name} must be a non-empty string")
-    if limit is not None and len(value) > limit:
-        raise ChatConfigError(f"{name} is longer than {limit} characters")
+    _validation.require_text(
+        value, name, error=ChatConfigError, type_error=ChatArgumentError, limit=limit
+    )
 
 
 def require_token(value: Any, name: str) -> None:
@@ -58,8 +55,7 @@ def require_optional_text(value: Any, name: str, *, limit: Optional[int] = None)
 
 def require_bool(value: Any, name: str) -> None:
     """``value`` must be ``True`` or ``False`` (a truthy string is not)."""
-    if not isinstance(value, bool):
-        raise ChatArgumentError(f"{name} must be True or False, got {_got(value)}")
+    _validation.require_bool(value, name, error=ChatArgumentError)
 
 
 def require_chat_config(value: Any) -> None:
@@ -88,7 +84,7 @@ def require_session(value: Any) -> None:
 def require_client(value: Any) -> None:
     """``value`` must be ``None`` or a botocore ``connectparticipant`` client."""
     if value is not None:
-        require_connectparticipant(value, role="client", error=ChatArgumentError)
+        _validation.require_client(value, role="client", error=ChatArgumentError)
 
 
 def check_session_arguments(

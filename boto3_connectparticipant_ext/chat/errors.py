@@ -1,8 +1,9 @@
 """Errors raised by chat sessions.
 
-Every class derives from :class:`ChatError`, itself a
+Every class derives from :class:`ChatError` (defined in ``errors.py``), itself a
 :class:`~boto3_connectparticipant_ext.errors.ConnectParticipantExtError`.
-Messages never contain a token or a websocket URL.
+Messages never contain a token or a websocket URL. :class:`ChatEndedError` is the
+package's one chat-ended class (also ``transfer.ChatEndedError``).
 
 Examples
 --------
@@ -13,12 +14,20 @@ True
 
 from __future__ import annotations
 
-from .. import errors
-from ..errors import ConnectParticipantExtError
+from ..errors import ChatEndedError, ChatError
 
-
-class ChatError(ConnectParticipantExtError):
-    """Base class of every chat-session error."""
+__all__ = [
+    "ChatArgumentError",
+    "ChatConfigError",
+    "ChatConnectionError",
+    "ChatEndedError",
+    "ChatError",
+    "ChatNotConnectedError",
+    "ChatUsageError",
+    "MessageRefusedError",
+    "MissingDependencyError",
+    "SessionStateError",
+]
 
 
 class ChatConfigError(ChatError, ValueError):
@@ -53,10 +62,6 @@ class ChatUsageError(ChatError, RuntimeError):
 
 class ChatNotConnectedError(ChatError, RuntimeError):
     """The operation needs a connected session (call ``connect()`` or use ``with``)."""
-
-
-class ChatEndedError(ChatError, errors.ChatEndedError, RuntimeError):
-    """The chat has ended: nothing more can be sent."""
 
 
 class ChatConnectionError(ChatError, ConnectionError):

@@ -49,10 +49,6 @@ def _client(args: argparse.Namespace) -> Any:
     return make_client(endpoint_url=args.endpoint_url, region=args.region, timeout=args.timeout)
 
 
-def _secret(value: str | None, *, show: bool) -> str:
-    return str(value) if show else mask(value)
-
-
 def _print_json(data: Any, stream: TextIO) -> None:
     stream.write(json.dumps(data, indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n")
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import os
 from typing import Any, Optional, Union
 
 from botocore.exceptions import ClientError
 
+from .._validation import require_finite_seconds, require_text
 from ..chat.events import AttachmentEvent, ChatEvent, event_kinds
 from .errors import ConversationArgumentError
 
@@ -18,11 +18,7 @@ DEFAULT_TIMEOUT = 10.0
 def check_timeout(timeout: Optional[float], default: float, name: str = "timeout") -> float:
     """``timeout`` (or ``default`` for ``None``) as positive seconds."""
     value = default if timeout is None else timeout
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ConversationArgumentError(f"{name} must be a positive number of seconds")
-    if not math.isfinite(value):
-        raise ConversationArgumentError(f"{name} must be a finite number of seconds")
-    return float(value)
+    return require_finite_seconds(value, name, error=ConversationArgumentError, inclusive=False)
 
 
 def history_refused(error: BaseException) -> bool:
@@ -37,9 +33,7 @@ def history_refused(error: BaseException) -> bool:
 
 
 def check_text(text: object) -> str:
-    if not isinstance(text, str) or not text:
-        raise ConversationArgumentError("text must be a non-empty string")
-    return text
+    return require_text(text, "text", error=ConversationArgumentError)
 
 
 def resolve_kind(kind: Union[str, type[ChatEvent]]) -> type[ChatEvent]:

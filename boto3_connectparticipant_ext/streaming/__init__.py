@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from .errors import (
     AttachmentSourceError,
+    BridgeArgumentError,
     BridgeError,
     CertificateFetchError,
     InvalidSignatureError,
@@ -38,6 +39,7 @@ from .sns import SnsMessageVerifier, confirm_subscription, is_sns_url
 __all__ = [
     "VISIBILITIES",
     "AttachmentSourceError",
+    "BridgeArgumentError",
     "BridgeError",
     "CertificateFetchError",
     "InvalidSignatureError",

@@ -37,6 +37,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Callable, ClassVar, Optional, TypeVar
 
+from .._validation import require_text
 from ..chat._arguments import check_message
 from ..chat.errors import ChatEndedError
 from ..chat.events import AttachmentEvent, ChatEndedEvent, ItemEvent, MessageEvent
@@ -44,7 +45,7 @@ from ..chat.session import ChatSession
 from ..chat.state import SessionState
 from ..redact import describe_error
 from .attachments import Source, open_source
-from .errors import BridgeError
+from .errors import BridgeArgumentError
 from .records import StreamingRecord, parse_streaming_event
 from .sns import SnsMessageVerifier
 from .tokens import BridgedChat, InMemoryTokenStore, TokenStore
@@ -76,14 +77,15 @@ class Bridge:
         rehydration_type: str = "ENTIRE_PAST_SESSION",
     ) -> None:
         if rehydration_type not in REHYDRATION_TYPES:
-            raise BridgeError(f"rehydration_type must be one of {sorted(REHYDRATION_TYPES)}")
+            raise BridgeArgumentError(
+                f"rehydration_type must be one of {sorted(REHYDRATION_TYPES)}"
+            )
         for name, value in (
             ("instance_id", instance_id),
             ("contact_flow_id", contact_flow_id),
             ("streaming_topic_arn", streaming_topic_arn),
         ):
-            if not isinstance(value, str) or not value:
-                raise BridgeError(f"{name} must be a non-empty string")
+            require_text(value, name, error=BridgeArgumentError)
         self.store = store
         self.instance_id = instance_id
         self.contact_flow_id = contact_flow_id
@@ -203,7 +205,7 @@ class Bridge:
         attachment_name = name or opened.name
         if not attachment_name:
             opened.close()
-            raise BridgeError("an attachment needs a name (none given, none in the URL)")
+            raise BridgeArgumentError("an attachment needs a name (none given, none in the URL)")
 
         def upload(session: ChatSession) -> str:
             token = session.save_state().connection_token
@@ -314,8 +316,7 @@ class Bridge:
 
 
 def _check_key(key: Any) -> None:
-    if not isinstance(key, str) or not key:
-        raise BridgeError("a conversation key must be a non-empty string")
+    require_text(key, "a conversation key", error=BridgeArgumentError)
 
 
 def _records_of(event: Any) -> list[Any]:

@@ -69,6 +69,10 @@ class BridgeError(StreamingError):
     """A bridge could not deliver a reply or find its chat."""
 
 
+class BridgeArgumentError(BridgeError, ValueError):
+    """An argument of a bridge or a token store is invalid (raised before any call)."""
+
+
 class UnknownChatError(BridgeError, LookupError):
     """The token store holds no chat for this key or contact."""
 

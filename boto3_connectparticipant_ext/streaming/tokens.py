@@ -27,8 +27,9 @@ import dataclasses
 import threading
 from typing import Any, Optional, Protocol
 
+from .._validation import require_text
 from ..redact import mask
-from .errors import BridgeError
+from .errors import BridgeArgumentError
 
 __all__ = ["BridgedChat", "DynamoDBTokenStore", "InMemoryTokenStore", "TokenStore"]
 
@@ -103,8 +104,7 @@ class DynamoDBTokenStore:
     """A store in one DynamoDB table, used through a boto3 ``dynamodb`` client."""
 
     def __init__(self, table_name: str, *, client: Any = None, partition_key: str = "pk") -> None:
-        if not isinstance(table_name, str) or not table_name:
-            raise BridgeError("table_name must be a non-empty string")
+        require_text(table_name, "table_name", error=BridgeArgumentError)
         if client is None:
             import boto3
 

@@ -4,6 +4,10 @@ The argument layer of the transfer entry points: the client (through
 :func:`~boto3_connectparticipant_ext._validation.check_client`), tokens,
 paths, config, callbacks, file objects (open, right mode), and the download
 target's filesystem errors, wrapped in :class:`TargetPathError`.
+
+botocore enforces the model's required members, types and minimums before
+any request; it does not enforce maximums, so ``AttachmentId``'s 256
+characters (``ArtifactId``'s ``max``) is checked here.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import Any, Optional
 
-from boto3_connectparticipant_ext._validation import check_client
+from boto3_connectparticipant_ext._validation import check_client, require_text
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
 from boto3_connectparticipant_ext.transfer.errors import (
     AttachmentFileError,
@@ -51,11 +55,7 @@ def check_callback(callback: object) -> None:
 
 
 def attachment_id_argument(attachment_id: object) -> str:
-    if not isinstance(attachment_id, str) or not attachment_id or len(attachment_id) > 256:
-        raise TransferConfigError(
-            "AttachmentId must be a non-empty string of at most 256 characters"
-        )
-    return attachment_id
+    return require_text(attachment_id, "AttachmentId", error=TransferConfigError, limit=256)
 
 
 def stream_position(fileobj: Any) -> Optional[int]:

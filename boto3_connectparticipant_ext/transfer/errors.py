@@ -1,6 +1,7 @@
 """Typed errors of attachment transfers.
 
-Every error here derives from :class:`TransferError`, itself a
+Every error here derives from :class:`TransferError` (defined in ``errors.py``,
+like the package's one :class:`ChatEndedError`), itself a
 :class:`~boto3_connectparticipant_ext.errors.ConnectParticipantExtError`.
 Messages never contain a token or a presigned URL: they name the attachment,
 the HTTP status and S3's error code, never the URL that failed.
@@ -17,12 +18,34 @@ from __future__ import annotations
 
 from typing import Optional
 
-from boto3_connectparticipant_ext import errors
-from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
+from boto3_connectparticipant_ext.errors import ChatEndedError, TransferError
 
-
-class TransferError(ConnectParticipantExtError):
-    """Base class of every attachment-transfer error."""
+__all__ = [
+    "AttachmentFileError",
+    "AttachmentNotFoundError",
+    "AttachmentQuotaExceededError",
+    "AttachmentRejectedError",
+    "AttachmentTooLargeError",
+    "AttachmentTypeNotAllowedError",
+    "AttachmentValidationError",
+    "ChatEndedError",
+    "ContentTypeUnknownError",
+    "DownloadFailedError",
+    "DownloadRefusedError",
+    "InvalidAttachmentNameError",
+    "ScanTimeoutError",
+    "StreamNotSupportedError",
+    "TargetExistsError",
+    "TargetPathError",
+    "TargetWriteError",
+    "TransferCancelledError",
+    "TransferConfigError",
+    "TransferError",
+    "TransferFailedError",
+    "UploadFailedError",
+    "UploadRefusedError",
+    "UrlExpiredError",
+]
 
 
 class TransferConfigError(TransferError, ValueError):
@@ -131,8 +154,8 @@ class ScanTimeoutError(TransferError):
     """The attachment's scan did not finish within ``TransferConfig.scan_timeout``."""
 
 
-class ChatEndedError(TransferError, errors.ChatEndedError):
-    """The service refused the ConnectionToken: the chat has ended or the token expired."""
+class TransferCancelledError(TransferError):
+    """The asyncio task running the transfer was cancelled (raised in its worker thread)."""
 
 
 class AttachmentQuotaExceededError(TransferError):

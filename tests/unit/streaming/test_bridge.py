@@ -156,3 +156,20 @@ def test_arguments_are_checked_and_repr_hides_the_session() -> None:
     assert "secret-token-value" not in repr(chat) + repr(bridge)
     bridge.store.delete("+15550100")
     assert bridge.store.find_by_contact("contact-1") is None
+
+
+def test_argument_errors_are_bridge_argument_errors() -> None:
+    from boto3_connectparticipant_ext.streaming import BridgeArgumentError
+    from boto3_connectparticipant_ext.streaming.tokens import DynamoDBTokenStore
+
+    with pytest.raises(BridgeArgumentError, match="instance_id") as caught:
+        _Recorder(store=InMemoryTokenStore(), instance_id=5, contact_flow_id="f",
+                  streaming_topic_arn="arn")  # fmt: skip
+    assert isinstance(caught.value, BridgeError) and isinstance(caught.value, ValueError)
+    with pytest.raises(BridgeArgumentError, match="rehydration_type"):
+        _Recorder(store=InMemoryTokenStore(), instance_id="i", contact_flow_id="f",
+                  streaming_topic_arn="arn", rehydration_type="ALL")  # fmt: skip
+    with pytest.raises(BridgeArgumentError, match="conversation key"):
+        _bridge().send_text("", "hi")
+    with pytest.raises(BridgeArgumentError, match="table_name"):
+        DynamoDBTokenStore("", client=object())

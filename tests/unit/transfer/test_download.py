@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import urllib3
@@ -359,3 +359,28 @@ def test_non_blocking_raw_stream_not_ready_is_a_typed_error_not_silent_loss() ->
         )
     assert caught.value.bytes_written == 0 and caught.value.partial_copy is False
     assert isinstance(caught.value.__cause__, BlockingIOError)
+
+
+def test_attachment_id_minimum_is_botocores_and_maximum_ours(tmp_path: Path) -> None:
+    """botocore enforces the model's ``min`` but never its ``max``: the 256 is checked here."""
+    import boto3
+    from botocore.exceptions import ParamValidationError
+
+    from boto3_connectparticipant_ext.transfer import TransferConfigError, download_attachment
+
+    client = boto3.session.Session().client(
+        "connectparticipant",
+        region_name="us-east-1",
+        endpoint_url="http://127.0.0.1:9",  # nothing listens: a request would fail differently
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    shape = client.meta.service_model.operation_model("GetAttachment").input_shape
+    assert shape.members["AttachmentId"].metadata == {"min": 1, "max": 256}
+    with pytest.raises(ParamValidationError):  # botocore's own check of ``min``
+        client.get_attachment(AttachmentId="", ConnectionToken="token")
+    bad: Any
+    for bad in ("a" * 257, 5, ""):
+        with pytest.raises(TransferConfigError, match="AttachmentId"):
+            download_attachment(client, bad, str(tmp_path / "f"), ConnectionToken="token")
+    assert leftovers(tmp_path) == []
