@@ -172,14 +172,9 @@ class Emulator:
         server = self._server
         if server is None:
             raise EmulatorNotRunningError("the emulator is not running; call start() first")
-        hub = getattr(server, "contact_streaming", None)
-        if hub is None:
-            from boto3_connectparticipant_ext.emulator._contact_streaming import ContactStreaming
+        from boto3_connectparticipant_ext.emulator._contact_streaming import hub_of
 
-            state = server.controller.state
-            hub = server.call(lambda: ContactStreaming(state, endpoint_url=server.endpoint_url))
-            server.contact_streaming = hub
-        return hub
+        return hub_of(server)
 
     # -- driving chats ------------------------------------------------------------
 
@@ -489,6 +484,7 @@ class Emulator:
 
 
 def _close_contact_streaming(server: Any) -> None:
-    hub = getattr(server, "contact_streaming", None)
-    if hub is not None:
-        hub.close()
+    if getattr(server, "contact_streaming", None) is not None:
+        from boto3_connectparticipant_ext.emulator._contact_streaming import close_hub
+
+        close_hub(server)
