@@ -39,7 +39,7 @@ def test_threads_racing_for_the_hub_get_one(monkeypatch: pytest.MonkeyPatch) -> 
         assert len(hubs) == 8
         assert len(made) == 1
         assert all(hub is hubs[0] for hub in hubs)
-        state = emu._server.controller.state  # type: ignore[union-attr]
+        state = emu._server.controller.state
         assert state.item_listeners.count(hubs[0]._on_item) == 1
         hub = hubs[0]
     # Stopped: the hub is closed; a restarted emulator makes a new one.

@@ -21,7 +21,7 @@ def raw_request(emu: Emulator, headers: list[str]) -> bytes:
     parts = urlsplit(emu.endpoint_url)
     head = ["POST /participant/message HTTP/1.1", f"Host: {parts.netloc}", *headers]
     head += ["Content-Type: application/json", "Content-Length: 2", "Connection: close"]
-    with socket.create_connection((parts.hostname, parts.port), timeout=10) as raw:
+    with socket.create_connection((parts.hostname, parts.port or 80), timeout=10) as raw:
         raw.sendall(("\r\n".join(head) + "\r\n\r\n{}").encode("latin-1"))
         answer = b""
         while True:
