@@ -362,7 +362,7 @@ class Emulator:
         self._call("disconnect_participant", contact_id, participant_id)
 
     def end_contact(self, contact_id: str) -> None:
-        """End the chat like StopContact: ``chat.ended``, then writes are AccessDenied."""
+        """End the chat like StopContact: ``chat.ended``; its ConnectionTokens stop working."""
         self._call("end_contact", contact_id)
 
     def start_authentication(self, contact_id: str) -> str:

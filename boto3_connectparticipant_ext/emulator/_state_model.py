@@ -105,7 +105,7 @@ class Contact:
     attachments_started: int = 0
     streaming: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     streaming_endpoint_arn: Optional[str] = None
-    """StartContactStreaming's ``StreamingEndpointArn`` (kept; nothing is delivered)."""
+    """The last StartContactStreaming ``StreamingEndpointArn`` (delivery uses ``streaming``)."""
     last_time: float = 0.0
     supported_content_types: tuple[str, ...] = EVERY_CONTENT_TYPE
     expires_at: Optional[float] = None
