@@ -230,3 +230,12 @@ def test_watch_shows_a_streamed_bot_message_once_with_its_whole_text(cpx: Cpx, c
     assert watcher.returncode == 0, stderr
     bot_lines = [line for line in stdout.splitlines() if "BOT" in line]
     assert len(bot_lines) == 1 and bot_lines[0].endswith("Hello world"), stdout
+
+
+def test_very_long_token_is_never_echoed(cpx: Cpx) -> None:
+    # 100,000 characters: over what the emulator's HTTP parser reads in one header line.
+    secret = "Zq" + "9Zq" * 33_333
+    completed = cpx.run("send", "hi", "--connection-token", secret)
+    assert completed.returncode not in (0, 1)
+    assert "Traceback" not in completed.stderr
+    assert "9Zq9Zq" not in completed.stdout + completed.stderr
