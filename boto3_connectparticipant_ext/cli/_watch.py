@@ -2,6 +2,11 @@
 
 Uses :class:`boto3_connectparticipant_ext.chat.AsyncChatSession` (websocket, heartbeats,
 reconnects with gap filling) and never leaves the chat: stopping ``watch`` only closes its socket.
+
+``--history`` reads the transcript after the socket is open. The service stops the
+ConnectionToken when the chat ends, so an AccessDenied answer there means the chat ended
+meanwhile: the live items already received are still printed, then ``watch`` reports the end
+with the chat-ended exit code (7), as for a chat that ended before ``watch`` started.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from boto3_connectparticipant_ext.cli._client import require_participant_token
-from boto3_connectparticipant_ext.cli._errors import EXIT_OK
+from boto3_connectparticipant_ext.cli._errors import EXIT_CHAT_ENDED, EXIT_OK, CliError
 from boto3_connectparticipant_ext.cli._render import terminal_safe, text_line
 from boto3_connectparticipant_ext.cli._tokens import resolve_tokens
 
@@ -78,10 +83,7 @@ async def _watch(args: argparse.Namespace, participant_token: str, stdout: TextI
     client = make_client(endpoint_url=args.endpoint_url, region=args.region, timeout=args.timeout)
     shown: set[str] = set()
     async with AsyncChatSession(participant_token, client=client, leave_on_exit=False) as chat:
-        if args.history:
-            async for item in chat.transcript():
-                shown.add(str(item.get("Id")))
-                _write(stdout, args.output, item, text_line(item))
+        history_refused = args.history and not await _print_history(chat, args, shown, stdout)
         async for event in chat.events():
             item_id = getattr(event, "id", None)
             if item_id is not None and item_id in shown:
@@ -90,8 +92,34 @@ async def _watch(args: argparse.Namespace, participant_token: str, stdout: TextI
                 _write(stdout, args.output, {"kind": event.kind}, "")
                 continue
             _write(stdout, args.output, event_item(event), event_line(event))
+        if history_refused:
+            raise CliError(
+                "the chat ended before its history could be read", exit_code=EXIT_CHAT_ENDED
+            )
         if chat.chat_ended:
             sys.stderr.write("the chat ended\n")
+
+
+async def _print_history(
+    chat: Any, args: argparse.Namespace, shown: set[str], stdout: TextIO
+) -> bool:
+    """Print the transcript; ``False`` when it was refused because the chat ended."""
+    from botocore.exceptions import ClientError
+
+    from boto3_connectparticipant_ext.errors import ChatEndedError
+
+    try:
+        async for item in chat.transcript():
+            shown.add(str(item.get("Id")))
+            _write(stdout, args.output, item, text_line(item))
+    except ChatEndedError:
+        return False
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "AccessDeniedException":
+            raise
+        # The socket was just opened with this token: a refusal now means the chat ended.
+        return False
+    return True
 
 
 def run_watch(args: argparse.Namespace, stdout: TextIO) -> int:

@@ -18,7 +18,8 @@ From the StartChatContact API reference:
   ``chat.ended``.
 * ``ChatStreamingConfiguration.StreamingEndpointArn`` (StartContactStreaming's:
   StartChatContact has no such member) is kept on the contact as
-  ``streaming_endpoint_arn``; nothing is delivered to it yet.
+  ``streaming_endpoint_arn``; StartContactStreaming's topics are what
+  ``Emulator.contact_streaming`` publishes to (``_contact_streaming``).
 
 Inferred (the reference does not say which error): a bad content-type list is
 ``InvalidParameterException``, as the model validation of Connect answers.

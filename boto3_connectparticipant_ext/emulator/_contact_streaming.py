@@ -50,6 +50,8 @@ from boto3_connectparticipant_ext.streaming._canonical import string_to_sign
 Target = Union[str, Callable[[dict[str, Any]], Any]]
 _CERT_LOCK = threading.Lock()
 _CERT: Optional[tuple[Any, bytes]] = None
+_HUB_LOCK = threading.Lock()
+"""Guards the creation (and the closing) of a server's one hub, whatever the thread."""
 _HTTP_TIMEOUT = 10.0
 
 
@@ -249,3 +251,23 @@ def _lambda_event(subscription: Subscription, body: dict[str, Any]) -> dict[str,
             }
         ]
     }
+
+
+def hub_of(server: Any) -> ContactStreaming:
+    """The running ``server``'s one hub, created on first use (thread-safe)."""
+    with _HUB_LOCK:
+        hub: Optional[ContactStreaming] = getattr(server, "contact_streaming", None)
+        if hub is None:
+            state = server.controller.state
+            hub = server.call(lambda: ContactStreaming(state, endpoint_url=server.endpoint_url))
+            server.contact_streaming = hub
+        return hub
+
+
+def close_hub(server: Any) -> None:
+    """Close the hub of ``server`` if it has one; the next ``hub_of`` makes a new one."""
+    with _HUB_LOCK:
+        hub: Optional[ContactStreaming] = getattr(server, "contact_streaming", None)
+        server.contact_streaming = None
+    if hub is not None:
+        hub.close()

@@ -172,14 +172,9 @@ class Emulator:
         server = self._server
         if server is None:
             raise EmulatorNotRunningError("the emulator is not running; call start() first")
-        hub = getattr(server, "contact_streaming", None)
-        if hub is None:
-            from boto3_connectparticipant_ext.emulator._contact_streaming import ContactStreaming
+        from boto3_connectparticipant_ext.emulator._contact_streaming import hub_of
 
-            state = server.controller.state
-            hub = server.call(lambda: ContactStreaming(state, endpoint_url=server.endpoint_url))
-            server.contact_streaming = hub
-        return hub
+        return hub_of(server)
 
     # -- driving chats ------------------------------------------------------------
 
@@ -367,7 +362,7 @@ class Emulator:
         self._call("disconnect_participant", contact_id, participant_id)
 
     def end_contact(self, contact_id: str) -> None:
-        """End the chat like StopContact: ``chat.ended``, then writes are AccessDenied."""
+        """End the chat like StopContact: ``chat.ended``; its ConnectionTokens stop working."""
         self._call("end_contact", contact_id)
 
     def start_authentication(self, contact_id: str) -> str:
@@ -489,6 +484,7 @@ class Emulator:
 
 
 def _close_contact_streaming(server: Any) -> None:
-    hub = getattr(server, "contact_streaming", None)
-    if hub is not None:
-        hub.close()
+    if getattr(server, "contact_streaming", None) is not None:
+        from boto3_connectparticipant_ext.emulator._contact_streaming import close_hub
+
+        close_hub(server)

@@ -3,8 +3,11 @@
 Each handler takes the validated request parameters and returns the response
 document, or raises :class:`ServiceError`. Token rules: CreateParticipantConnection
 takes the ParticipantToken, every other operation the ConnectionToken; anything
-else is AccessDenied. After the participant left or the contact ended, writing
-operations are AccessDenied while GetTranscript and GetAttachment still work.
+else is AccessDenied. After a participant left its writing operations are
+AccessDenied while GetTranscript and GetAttachment still work; once the contact
+ended every ConnectionToken is refused (AccessDenied on every operation, reads
+included), as the service stops it at the chat's end, unless
+``EmulatorConfig.tokens_work_after_chat_end`` keeps it for reads.
 
 SendMessage answers ``MessageMetadata{MessageProcessingStatus}`` (the model's
 ``MessageProcessingMetadata``, botocore >= 1.41.6) only when

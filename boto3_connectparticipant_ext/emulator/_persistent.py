@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from boto3_connectparticipant_ext.emulator._service_errors import ServiceError
 
 if TYPE_CHECKING:
-    from boto3_connectparticipant_ext.emulator._state import Contact
+    from boto3_connectparticipant_ext.emulator._state_model import Contact
 
 ENTIRE_PAST_SESSION = "ENTIRE_PAST_SESSION"
 FROM_SEGMENT = "FROM_SEGMENT"

@@ -202,10 +202,18 @@ class EmulatorServer:
         # aiohttp 3.9 moved shutdown_timeout from the site to the runner.
         modern = _version_tuple(aiohttp_version) >= (3, 9)
         timeout = {"shutdown_timeout": _SHUTDOWN_TIMEOUT}
+        from boto3_connectparticipant_ext.emulator._quiet_http import HANDLER_LIMITS, quiet_server
+
         self._runner = web.AppRunner(
-            app, access_log=None, handle_signals=False, **(timeout if modern else {})
+            app,
+            access_log=None,
+            handle_signals=False,
+            **HANDLER_LIMITS,
+            **(timeout if modern else {}),
         )
         await self._runner.setup()
+        # No request content in aiohttp's own error answers and logs (a token could be quoted).
+        quiet_server(self._runner.server)
         site = web.SockSite(self._runner, listener, **({} if modern else timeout))
         await site.start()
 

@@ -234,9 +234,9 @@ class _Conversation:
             self.state.post_message(speaker, "text/plain", plain_text(step.message))
             return
         self.state.require_can_write(speaker)
-        item = self.state._participant_item(speaker, "MESSAGE", INTERACTIVE_CONTENT_TYPE)
+        item = self.state.participant_item(speaker, "MESSAGE", INTERACTIVE_CONTENT_TYPE)
         item["Content"] = step.content
-        self.state._append(self.contact, item)
+        self.state.append(self.contact, item)
 
     def _stream(self, speaker: Participant, step: Stream) -> None:
         chunks = list(step.chunks)

@@ -94,17 +94,31 @@ def _wait_for_socket(emulator: Any, contact_id: str, deadline: float = 30) -> No
     raise AssertionError("cpx watch never opened its websocket")
 
 
+def _read_until(watcher: subprocess.Popen[str], text: str) -> str:
+    """What ``watcher`` printed up to and including the first line holding ``text``."""
+    assert watcher.stdout is not None
+    read = ""
+    while True:
+        line = watcher.stdout.readline()
+        if not line:
+            raise AssertionError(f"cpx watch ended before printing {text!r}")
+        read += line
+        if text in line:
+            return read
+
+
 def test_watch_prints_history_and_live_events_until_the_chat_ends(cpx: Cpx, chat: Chat) -> None:
-    # The history may be read after the end below; the service's token would refuse it
-    # (cpx watch should then report the end instead of failing: not handled yet).
-    chat.emulator.config.update(tokens_work_after_chat_end=True)
+    # The history is printed before the chat ends (the service stops the token at the end:
+    # see the test below for an end that comes first).
     chat.agent_says("said before watching")
     watcher = _start_watch(cpx, "--history")
     try:
         _wait_for_socket(chat.emulator, chat.contact_id)
+        printed = _read_until(watcher, "said before watching")
         chat.agent_says("said while watching \x1b[2J")
         chat.emulator.end_contact(chat.contact_id)
         stdout, stderr = watcher.communicate(timeout=30)
+        stdout = printed + stdout
     finally:
         watcher.kill()
     assert watcher.returncode == 0, stderr
@@ -119,6 +133,36 @@ def test_watch_prints_history_and_live_events_until_the_chat_ends(cpx: Cpx, chat
     # Items that happened while the history was being fetched are shown once, by the history.
     assert sum(line.endswith("system: the chat ended") for line in lines) == 1
     assert "the chat ended" in stderr
+    assert chat.participant_token not in stdout + stderr
+
+
+def test_watch_history_refused_after_the_end_reports_the_end(cpx: Cpx, chat: Chat) -> None:
+    from boto3_connectparticipant_ext.emulator import Fault
+
+    chat.agent_says("said before watching")
+    # GetTranscript answers late: the session's own first read (its gap-fill anchor), then
+    # the history, during which the chat ends, so the token is refused (403).
+    chat.emulator.inject_fault(Fault.LATENCY, operation="GetTranscript", count=2, seconds=1.5)
+    watcher = _start_watch(cpx, "--history")
+    try:
+        _wait_for_socket(chat.emulator, chat.contact_id)
+        end = time.monotonic() + 30
+        while not any(r.operation == "GetTranscript" for r in chat.emulator.requests):
+            assert time.monotonic() < end, "the session never read the transcript"
+            time.sleep(0.05)
+        chat.agent_says("said while watching")
+        chat.emulator.end_contact(chat.contact_id)
+        stdout, stderr = watcher.communicate(timeout=30)
+    finally:
+        watcher.kill()
+    assert watcher.returncode == 7, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == (
+        "cpx watch: the chat ended before its history could be read"
+    )
+    # What the socket brought is still shown.
+    assert sum("said while watching" in line for line in stdout.splitlines()) == 1
+    assert any(line.endswith("system: the chat ended") for line in stdout.splitlines())
     assert chat.participant_token not in stdout + stderr
 
 
@@ -186,3 +230,12 @@ def test_watch_shows_a_streamed_bot_message_once_with_its_whole_text(cpx: Cpx, c
     assert watcher.returncode == 0, stderr
     bot_lines = [line for line in stdout.splitlines() if "BOT" in line]
     assert len(bot_lines) == 1 and bot_lines[0].endswith("Hello world"), stdout
+
+
+def test_very_long_token_is_never_echoed(cpx: Cpx) -> None:
+    # 100,000 characters: over what the emulator's HTTP parser reads in one header line.
+    secret = "Zq" + "9Zq" * 33_333
+    completed = cpx.run("send", "hi", "--connection-token", secret)
+    assert completed.returncode not in (0, 1)
+    assert "Traceback" not in completed.stderr
+    assert "9Zq9Zq" not in completed.stdout + completed.stderr
