@@ -18,6 +18,13 @@
     });
     const started = await control.call("POST", "chats", { display_name: "Web Customer" });
     const contact = started.ContactId;
+    // chatjs reports the connection established before its aws/subscribe frame is answered,
+    // and the service (like the emulator) pushes only to subscribed sockets: the agent's side
+    // waits for the subscription, as a real agent would only be routed after it.
+    const subscriptions = async () =>
+      (await control.call("GET", "frames")).filter(
+        (frame) => frame.direction === "out" && frame.text.includes('"aws/subscribe"') && frame.text.includes('"success"'),
+      ).length;
     const seen = { messages: new Map(), typing: [], read: [], delivered: [], established: 0, lost: 0, ended: 0, events: [] };
 
     const session = connect.ChatSession.create({
@@ -81,6 +88,7 @@
         throw new Error(`connect: ${JSON.stringify(answer)}`);
       }
       await until(() => seen.established >= 1, "onConnectionEstablished");
+      await until(async () => (await subscriptions()) >= 1, "the socket's subscription");
       agent = await control.call("POST", `contacts/${contact}/participants`, { role: "AGENT", display_name: "Agent" });
       await until(() => seen.events.includes(EVENT + "participant.joined"), "participant.joined");
     });
@@ -185,8 +193,10 @@
     });
     await check("chatjs reconnect after a dropped socket", async () => {
       const before = seen.established;
+      const subscribedBefore = await subscriptions();
       await control.call("POST", "faults", { kind: "DROP_WEBSOCKET" });
       await until(() => seen.established > before, "onConnectionEstablished after the drop", 15000);
+      await until(async () => (await subscriptions()) > subscribedBefore, "the new socket's subscription");
       const id = (await control.call("POST", `contacts/${contact}/messages`, {
         participant_id: agent.ParticipantId,
         content: "Still there?",
