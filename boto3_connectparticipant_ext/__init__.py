@@ -22,6 +22,7 @@ from .errors import (
     ChatEndedError,
     ConnectParticipantExtError,
     IncompleteResponseError,
+    MessageContentError,
     RetiredEventError,
     WrongClientError,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "ConnectParticipantExtError",
     "ConnectParticipantHelpers",
     "IncompleteResponseError",
+    "MessageContentError",
     "RetiredEventError",
     "TransferConfig",
     "WrongClientError",

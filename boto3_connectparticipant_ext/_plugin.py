@@ -43,6 +43,7 @@ from typing import Any, Callable
 import botocore.session
 import wrapt
 
+from . import _send_event as send_checks
 from ._responses import before_parse_is_emitted, check_and_parse, check_received
 from .auth import (
     choose_unsigned_signer,
@@ -245,6 +246,8 @@ def prepare_session(session: Any) -> None:
             normalize_token_parameters,
             unique_id=_TOKENS_ID,
         )
+        # What SendMessage / SendEvent would be refused for is refused before any request.
+        send_checks.register(session)
         if not before_parse_is_emitted():
             session.register(
                 f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID
@@ -267,6 +270,7 @@ def initialize_client_plugin(client: Any) -> None:
     client.meta.events.register(
         f"before-parameter-build.{SERVICE_NAME}", normalize_token_parameters, unique_id=_TOKENS_ID
     )
+    send_checks.register(client.meta.events)
     base = type(client)
     attributes: dict[str, Any] = dict(vars(base))
     before = set(attributes)
@@ -367,3 +371,4 @@ def _revert_session(session: Any, prepared: tuple[str, list[str]]) -> None:
     session.unregister(f"before-parse.{SERVICE_NAME}", unique_id=_RESPONSES_ID)
     session.unregister(f"response-received.{SERVICE_NAME}", unique_id=_RECEIVED_ID)
     session.unregister(f"before-parameter-build.{SERVICE_NAME}", unique_id=_TOKENS_ID)
+    send_checks.unregister(session)

@@ -70,6 +70,13 @@ class ChatEndedError(ChatError, TransferError, RuntimeError):
     """
 
 
+class MessageContentError(ConnectParticipantExtError, ValueError):
+    """SendMessage content the service refuses: a ``ContentType`` SendMessage does not take, or
+    ``Content`` over 16,384 UTF-8 bytes (``service_limits.message_content_problem``). Raised by
+    every connectparticipant client while installed, before any request. Chat sessions raise
+    their documented ``ChatConfigError`` for the same rule."""
+
+
 class RetiredEventError(ConnectParticipantExtError, ValueError):
     """SendEvent was asked for ``application/vnd.amazonaws.connect.event.connection.acknowledged``,
     which the service retired (December 31, 2024): pass ``ConnectParticipant=True`` to

@@ -53,6 +53,7 @@ EMULATOR_MAY_IMPORT = (
     "service_limits",
     "interactive",
     "streaming._canonical",
+    "redact",
 )
 
 
