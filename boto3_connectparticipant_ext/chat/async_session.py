@@ -16,10 +16,8 @@ Examples
 from __future__ import annotations
 
 import asyncio
-import collections
 import concurrent.futures
 import functools
-import json
 import logging
 import math
 import time
@@ -43,6 +41,7 @@ from ._arguments import (
 from ._buffer import Closed, EventBuffer
 from ._callbacks import Callbacks
 from ._client import build_client
+from ._receipts import OwnMessages, ReceiptQueue
 from ._schedule import refresh_retry_backoff, token_refresh_due
 from ._sequencer import Sequencer, anchors
 from ._service_errors import is_access_denied, message_refused, websocket_url
@@ -67,9 +66,6 @@ logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 T = TypeVar("T")
 
 TYPING = EVENT_PREFIX + "typing"
-READ_RECEIPT = EVENT_PREFIX + "message.read"
-DELIVERED_RECEIPT = EVENT_PREFIX + "message.delivered"
-_RECEIPT_CONTENT_TYPES = {_throttle.READ: READ_RECEIPT, _throttle.DELIVERED: DELIVERED_RECEIPT}
 _MAX_ID_LENGTH = 256
 
 _NEW, _OPEN, _CLOSED = "new", "open", "closed"
@@ -183,19 +179,18 @@ class AsyncChatSession:
         self._websocket = websocket
         self._leave_on_exit = leave_on_exit
         self._participant_token = participant_token
-        self._participant_id = participant_id
         self._connection_token: Optional[str] = None
         self._connection_expiry: Optional[str] = None
         self._token_obtained_at: Optional[float] = None
         self._chat_ended = False
         self._end_seen: Optional[asyncio.Event] = None  # set by _mark_ended (wait_for_end)
         self._book = _throttle.ReceiptBook()
+        self._own = OwnMessages(self._book, participant_id)
         self._typing = _throttle.TypingThrottle(
             interval=self._config.typing_interval, clock=time.time
         )
         self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
         self._consumed_anchor: tuple[Optional[str], Optional[str]] = (None, None)
-        self._senders: collections.OrderedDict[str, str] = collections.OrderedDict()
         if _state is not None:
             self._restore(_state)
         self._connector: Connector = open_websocket
@@ -212,8 +207,9 @@ class AsyncChatSession:
         self._credentials_changed: Optional[asyncio.Event] = None
         self._refresher: Optional[asyncio.Task[None]] = None
         self._dispatcher: Optional[asyncio.Task[None]] = None
-        self._receipt_timers: dict[str, asyncio.TimerHandle] = {}
-        self._receipt_sends: set[asyncio.Task[None]] = set()
+        self._receipts = ReceiptQueue(
+            self._book, delay=self._config.receipt_delay, send=self._send_receipt_event
+        )
 
     @classmethod
     def resume(
@@ -323,7 +319,7 @@ class AsyncChatSession:
     @property
     def participant_id(self) -> Optional[str]:
         """This participant's id once known (given, saved, or learnt from an own message)."""
-        return self._participant_id
+        return self._own.participant_id
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -509,7 +505,7 @@ class AsyncChatSession:
                 raise
             raise refused from error
         sent = SentMessage.from_response(response)
-        self._note_own(sent.id)
+        self._own.sent(sent.id)
         return sent
 
     async def send_typing(self) -> bool:
@@ -544,14 +540,7 @@ class AsyncChatSession:
 
     async def flush_receipts(self) -> None:
         """Send every queued receipt now (errors are raised, the first one)."""
-        for handle in self._receipt_timers.values():
-            handle.cancel()
-        self._receipt_timers.clear()
-        pending = [self._send_receipt(message_id) for message_id in self._book.pending_ids()]
-        results = await asyncio.gather(*pending, *self._receipt_sends, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        await self._receipts.flush()
 
     async def describe_view(self, view_token: str) -> dict[str, Any]:
         """Return the ``View`` of a step-by-step guide (DescribeView)."""
@@ -752,7 +741,7 @@ class AsyncChatSession:
             participant_token=self._participant_token,
             region_name=self._client.meta.region_name,
             endpoint_url=self._endpoint_url,
-            participant_id=self._participant_id,
+            participant_id=self._own.participant_id,
             last_item_id=last_id,
             last_item_time=last_time,
             own_message_ids=tuple(self._book.own_ids()[-MAX_SAVED_IDS:]),
@@ -926,40 +915,12 @@ class AsyncChatSession:
 
     def _request_receipt(self, message_id: str, kind: str) -> bool:
         require_text(message_id, "message_id", limit=_MAX_ID_LENGTH)
-        if self._chat_ended or not self._book.request(message_id, kind):
+        if self._chat_ended:
             return False
-        loop = self._bind_loop()
-        if message_id not in self._receipt_timers:
-            self._receipt_timers[message_id] = loop.call_later(
-                self._config.receipt_delay, self._receipt_due, message_id
-            )
-        return True
+        return self._receipts.request(message_id, kind, self._bind_loop())
 
-    def _receipt_due(self, message_id: str) -> None:
-        self._receipt_timers.pop(message_id, None)
-        task = asyncio.get_running_loop().create_task(self._send_receipt_logged(message_id))
-        self._receipt_sends.add(task)
-        task.add_done_callback(self._receipt_sends.discard)
-
-    async def _send_receipt_logged(self, message_id: str) -> None:
-        try:
-            await self._send_receipt(message_id)
-        except Exception as error:
-            logger.warning("receipt for a message could not be sent: %s", describe_error(error))
-
-    async def _send_receipt(self, message_id: str) -> None:
-        kind = self._book.take(message_id)
-        if kind is None:
-            return
-        try:
-            await self._call(
-                "send_event",
-                ContentType=_RECEIPT_CONTENT_TYPES[kind],
-                Content=json.dumps({"messageId": message_id}),
-            )
-        except BaseException:
-            self._book.give_back(message_id, kind)
-            raise
+    async def _send_receipt_event(self, content_type: str, content: str) -> None:
+        await self._call("send_event", ContentType=content_type, Content=content)
 
     async def _flush_receipts_quietly(self) -> None:
         if self._chat_ended or self._connection_token is None:
@@ -980,9 +941,7 @@ class AsyncChatSession:
         if self._end_seen is not None:
             self._end_seen.set()
         self._book.mark_ended()
-        for handle in self._receipt_timers.values():
-            handle.cancel()
-        self._receipt_timers.clear()
+        self._receipts.cancel()
         if self._credentials_changed is not None:
             self._credentials_changed.set()
 
@@ -995,32 +954,7 @@ class AsyncChatSession:
             await self._stream.end_offline()
 
     def _observe(self, item: Mapping[str, Any]) -> None:
-        item_id = item.get("Id")
-        sender = item.get("ParticipantId")
-        if not isinstance(item_id, str) or not isinstance(sender, str):
-            return
-        if item.get("Type") not in ("MESSAGE", "ATTACHMENT"):
-            return
-        # Our own message can come back on the socket before SendMessage answers.
-        self._senders[item_id] = sender
-        while len(self._senders) > MAX_SAVED_IDS:
-            self._senders.popitem(last=False)
-        if self._participant_id is None and self._book.is_own(item_id):
-            self._learn_participant_id(sender)
-        if sender == self._participant_id:
-            self._book.mark_own(item_id)
-
-    def _note_own(self, message_id: str) -> None:
-        self._book.mark_own(message_id)
-        sender = self._senders.get(message_id)
-        if self._participant_id is None and sender is not None:
-            self._learn_participant_id(sender)
-
-    def _learn_participant_id(self, participant_id: str) -> None:
-        self._participant_id = participant_id
-        for item_id, sender in self._senders.items():
-            if sender == participant_id:
-                self._book.mark_own(item_id)
+        self._own.observe(item)
 
 
 def check_wait_for_end(wait_for_end: Any) -> None:
