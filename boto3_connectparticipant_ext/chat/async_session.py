@@ -24,7 +24,6 @@ import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Callable, Optional, TypeVar
 
-from ..auth import bind_tokens
 from ..redact import describe_error, mask
 from . import _throttle
 from ._arguments import (
@@ -41,8 +40,8 @@ from ._arguments import (
 from ._buffer import Closed, EventBuffer
 from ._callbacks import Callbacks
 from ._client import build_client
+from ._credentials import Credentials
 from ._receipts import OwnMessages, ReceiptQueue
-from ._schedule import refresh_retry_backoff, token_refresh_due
 from ._sequencer import Sequencer, anchors
 from ._service_errors import is_access_denied, message_refused, websocket_url
 from ._stream import ChatGone, ChatStream
@@ -59,7 +58,7 @@ from .errors import (
 )
 from .events import EVENT_PREFIX, ChatEvent, ItemEvent
 from .sent import SentMessage
-from .state import MAX_SAVED_IDS, SessionState, parse_timestamp
+from .state import MAX_SAVED_IDS, SessionState
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 
@@ -178,11 +177,15 @@ class AsyncChatSession:
         self._endpoint_url = endpoint_url
         self._websocket = websocket
         self._leave_on_exit = leave_on_exit
-        self._participant_token = participant_token
-        self._connection_token: Optional[str] = None
-        self._connection_expiry: Optional[str] = None
-        self._token_obtained_at: Optional[float] = None
         self._chat_ended = False
+        self._credentials = Credentials(
+            self._client,
+            participant_token,
+            config=self._config,
+            run_sync=self._run_sync,
+            ended=lambda: self._chat_ended,
+            on_gone=self._learn_chat_ended,
+        )
         self._end_seen: Optional[asyncio.Event] = None  # set by _mark_ended (wait_for_end)
         self._book = _throttle.ReceiptBook()
         self._own = OwnMessages(self._book, participant_id)
@@ -203,8 +206,6 @@ class AsyncChatSession:
         self._buffer: Optional[EventBuffer[ChatEvent]] = None
         self._stream: Optional[ChatStream] = None
         self._lifecycle_lock: Optional[asyncio.Lock] = None
-        self._refresh_lock: Optional[asyncio.Lock] = None
-        self._credentials_changed: Optional[asyncio.Event] = None
         self._refresher: Optional[asyncio.Task[None]] = None
         self._dispatcher: Optional[asyncio.Task[None]] = None
         self._receipts = ReceiptQueue(
@@ -264,9 +265,7 @@ class AsyncChatSession:
         )
 
     def _restore(self, state: SessionState) -> None:
-        self._connection_token = state.connection_token
-        self._connection_expiry = state.connection_expiry
-        self._token_obtained_at = time.time()
+        self._credentials.set(state.connection_token, state.connection_expiry)
         self._chat_ended = state.chat_ended
         self._sequencer = Sequencer(
             anchor_id=state.last_item_id,
@@ -281,17 +280,14 @@ class AsyncChatSession:
             self._typing.restore(state.typing_sent_at)
         if state.chat_ended:
             self._book.mark_ended()
-        bind_tokens(
-            self._client,
-            connection_token=state.connection_token,
-            participant_token=state.participant_token,
-        )
 
     def __repr__(self) -> str:
+        credentials = self._credentials
         return (
             f"{type(self).__name__}(phase={self._phase!r}, websocket={self._websocket}, "
-            f"chat_ended={self._chat_ended}, participant_token={mask(self._participant_token)}, "
-            f"connection_token={mask(self._connection_token)})"
+            f"chat_ended={self._chat_ended}, "
+            f"participant_token={mask(credentials.participant_token)}, "
+            f"connection_token={mask(credentials.connection_token)})"
         )
 
     # -- properties ------------------------------------------------------------------
@@ -364,20 +360,20 @@ class AsyncChatSession:
                 raise
             self._phase = _OPEN
             loop = asyncio.get_running_loop()
-            self._refresher = loop.create_task(self._refresh_credentials_forever())
+            self._refresher = loop.create_task(self._credentials.refresh_forever())
             if self._callbacks:
                 self._start_dispatcher()
 
     async def _open(self) -> None:
         url: Optional[str] = None
-        if self._connection_token is None:
-            if self._participant_token is None:
+        if self._credentials.connection_token is None:
+            if self._credentials.participant_token is None:
                 raise ChatNotConnectedError("no ConnectionToken and no ParticipantToken to get one")
             types = ["CONNECTION_CREDENTIALS"] + (["WEBSOCKET"] if self._websocket else [])
             response = await self._create_connection(types, connect_participant=True)
             url = websocket_url(response) if self._websocket else None
         else:
-            await self._ensure_fresh_token()
+            await self._credentials.ensure_fresh()
         if not self._websocket:
             return
         if url is None:
@@ -440,7 +436,7 @@ class AsyncChatSession:
         check_wait_for_end(wait_for_end)
         if self._phase == _CLOSED:
             return
-        if not self._chat_ended and self._connection_token is not None:
+        if not self._chat_ended and self._credentials.connection_token is not None:
             await self._flush_receipts_quietly()
             if wait_for_end and self._stream is not None:
                 self._end_seen = asyncio.Event()
@@ -469,8 +465,7 @@ class AsyncChatSession:
         if self._loop is None:
             self._loop = loop
             self._lifecycle_lock = asyncio.Lock()
-            self._refresh_lock = asyncio.Lock()
-            self._credentials_changed = asyncio.Event()
+            self._credentials.bind_loop()
         elif self._loop is not loop:
             raise ChatUsageError("an AsyncChatSession is bound to the event loop it first ran on")
         return loop
@@ -732,13 +727,14 @@ class AsyncChatSession:
         ``last_item_id`` is the last item the consumer has taken, so a resumed
         websocket session re-delivers anything received but not yet consumed.
         """
-        if self._connection_token is None:
+        credentials = self._credentials
+        if credentials.connection_token is None:
             raise ChatNotConnectedError("nothing to save before the first connect()")
         last_id, last_time = self._consumed_anchor
         return SessionState(
-            connection_token=self._connection_token,
-            connection_expiry=self._connection_expiry,
-            participant_token=self._participant_token,
+            connection_token=credentials.connection_token,
+            connection_expiry=credentials.expiry,
+            participant_token=credentials.participant_token,
             region_name=self._client.meta.region_name,
             endpoint_url=self._endpoint_url,
             participant_id=self._own.participant_id,
@@ -768,142 +764,22 @@ class AsyncChatSession:
 
     async def _current_token(self) -> str:
         self._bind_loop()
-        await self._ensure_fresh_token()
-        token = self._connection_token
-        if token is None:
-            raise ChatNotConnectedError("connect() the session (or use it with `with`) first")
-        return token
+        return await self._credentials.current()
 
     async def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        """Call ``operation`` with the ConnectionToken. A 403 with a ParticipantToken at
-        hand gets one new ConnectionToken and one retry (the token may have been revoked
-        or expired early); a 403 on that is the end of the chat."""
-        token = await self._current_token()
-        method = getattr(self._client, operation)
-        try:
-            response: dict[str, Any] = await self._run_sync(method, ConnectionToken=token, **params)
-            return response
-        except Exception as error:
-            if not is_access_denied(error) or self._participant_token is None:
-                raise
-            if self._chat_ended:
-                raise ChatEndedError("the chat has ended") from None
-            first_error = error
-        try:
-            await self._create_connection(["CONNECTION_CREDENTIALS"])
-        except ChatGone:
-            await self._learn_chat_ended()
-            raise ChatEndedError(
-                f"the chat has ended ({operation} was refused and so was a new connection)"
-            ) from None
-        except Exception:
-            raise first_error from None
-        token = await self._current_token()
-        retried: dict[str, Any] = await self._run_sync(method, ConnectionToken=token, **params)
-        return retried
+        """Call ``operation`` with the ConnectionToken (see ``Credentials.call``)."""
+        self._bind_loop()
+        return await self._credentials.call(operation, **params)
 
     async def _create_connection(
         self, types: list[str], *, connect_participant: bool = False
     ) -> dict[str, Any]:
-        """CreateParticipantConnection; ``ChatGone`` on 403; new credentials are bound."""
-        if self._participant_token is None:
-            raise ChatNotConnectedError(
-                "this session has no ParticipantToken, so it cannot create a connection "
-                "(it was resumed from a state saved without one)"
-            )
-        params: dict[str, Any] = {"ParticipantToken": self._participant_token, "Type": types}
-        if connect_participant:
-            params["ConnectParticipant"] = True
-        try:
-            response: dict[str, Any] = await self._run_sync(
-                self._client.create_participant_connection, **params
-            )
-        except Exception as error:
-            if is_access_denied(error):
-                raise ChatGone() from None
-            raise
-        credentials = response.get("ConnectionCredentials")
-        if isinstance(credentials, Mapping) and credentials.get("ConnectionToken"):
-            expiry = credentials.get("Expiry")
-            self._set_credentials(
-                str(credentials["ConnectionToken"]), None if expiry is None else str(expiry)
-            )
-        return response
-
-    async def _create_websocket(self, *, refresh_credentials: bool) -> str:
-        types = ["WEBSOCKET"] + (["CONNECTION_CREDENTIALS"] if refresh_credentials else [])
-        return websocket_url(await self._create_connection(types))
-
-    def _set_credentials(self, token: str, expiry: Optional[str]) -> None:
-        self._connection_token = token
-        self._connection_expiry = expiry
-        self._token_obtained_at = time.time()
-        bind_tokens(self._client, connection_token=token, participant_token=self._participant_token)
-        if self._credentials_changed is not None:
-            self._credentials_changed.set()
-
-    def _refresh_due(self) -> Optional[float]:
-        """Epoch seconds when the ConnectionToken should be refreshed (``None``: never)."""
-        if self._chat_ended or self._participant_token is None:
-            return None
-        return token_refresh_due(
-            self._connection_expiry,
-            obtained_at=self._token_obtained_at or time.time(),
-            margin=self._config.token_refresh_margin,
+        return await self._credentials.create_connection(
+            types, connect_participant=connect_participant
         )
 
-    async def _ensure_fresh_token(self) -> None:
-        due = self._refresh_due()
-        if due is None or time.time() < due:
-            return
-        assert self._refresh_lock is not None
-        gone = False
-        async with self._refresh_lock:
-            due = self._refresh_due()
-            if due is None or time.time() < due:
-                return
-            try:
-                await self._create_connection(["CONNECTION_CREDENTIALS"])
-            except ChatGone:
-                gone = True
-            except Exception as error:
-                expiry = parse_timestamp(self._connection_expiry or "") or 0.0
-                if time.time() >= expiry:
-                    raise
-                logger.warning(
-                    "ConnectionToken refresh failed, using the current one: %s",
-                    describe_error(error),
-                )
-        if gone:
-            await self._learn_chat_ended()
-            raise ChatEndedError("the chat has ended (the service refused the participant)")
-
-    async def _refresh_credentials_forever(self) -> None:
-        """Refresh the ConnectionToken ahead of its expiry for as long as the session is open."""
-        changed = self._credentials_changed
-        assert changed is not None
-        waits = refresh_retry_backoff(self._config.reconnect_max_delay)
-        while not self._chat_ended:
-            changed.clear()
-            due = self._refresh_due()
-            timeout = None if due is None else max(0.0, due - time.time())
-            try:
-                await asyncio.wait_for(changed.wait(), timeout)
-                continue
-            except asyncio.TimeoutError:
-                pass
-            try:
-                await self._ensure_fresh_token()
-            except ChatEndedError:
-                return
-            except Exception as error:
-                logger.warning("ConnectionToken refresh failed: %s", describe_error(error))
-            due = self._refresh_due()
-            if due is not None and time.time() >= due:
-                # The refresh failed and the old token is still in use: wait, do not spin.
-                await asyncio.sleep(waits.next_delay())
-            else:
-                waits.reset()
+    async def _create_websocket(self, *, refresh_credentials: bool) -> str:
+        return await self._credentials.create_websocket(refresh_credentials=refresh_credentials)
 
     async def _transcript_iterator(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         from ..transcript import iter_transcript
@@ -923,7 +799,7 @@ class AsyncChatSession:
         await self._call("send_event", ContentType=content_type, Content=content)
 
     async def _flush_receipts_quietly(self) -> None:
-        if self._chat_ended or self._connection_token is None:
+        if self._chat_ended or self._credentials.connection_token is None:
             return
         try:
             await self.flush_receipts()
@@ -942,8 +818,7 @@ class AsyncChatSession:
             self._end_seen.set()
         self._book.mark_ended()
         self._receipts.cancel()
-        if self._credentials_changed is not None:
-            self._credentials_changed.set()
+        self._credentials.wake()
 
     async def _learn_chat_ended(self) -> None:
         """The service said the chat is over outside the event stream (a 403 on refresh)."""
