@@ -37,12 +37,13 @@ from ._arguments import (
     require_text,
     resolve_kind,
 )
-from ._buffer import Closed, EventBuffer
+from ._buffer import EventBuffer
 from ._callbacks import Callbacks
 from ._client import build_client
+from ._consumer import EventConsumer
 from ._credentials import Credentials
 from ._receipts import OwnMessages, ReceiptQueue
-from ._sequencer import Sequencer, anchors
+from ._sequencer import Sequencer
 from ._service_errors import is_access_denied, message_refused, websocket_url
 from ._stream import ChatGone, ChatStream
 from ._stream_hooks import GAP_FILL_BATCH, take_batch
@@ -56,7 +57,7 @@ from .errors import (
     ChatNotConnectedError,
     ChatUsageError,
 )
-from .events import EVENT_PREFIX, ChatEvent, ItemEvent
+from .events import EVENT_PREFIX, ChatEvent
 from .sent import SentMessage
 from .state import MAX_SAVED_IDS, SessionState
 
@@ -193,17 +194,15 @@ class AsyncChatSession:
             interval=self._config.typing_interval, clock=time.time
         )
         self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
-        self._consumed_anchor: tuple[Optional[str], Optional[str]] = (None, None)
+        self._events = EventConsumer(websocket=websocket)
         if _state is not None:
             self._restore(_state)
         self._connector: Connector = open_websocket
         self._phase = _NEW
-        self._consumer: Optional[str] = None
         self._callbacks = Callbacks()
         # Bound to the event loop of the first connect (or first API call).
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._executor: Optional[concurrent.futures.ThreadPoolExecutor] = None
-        self._buffer: Optional[EventBuffer[ChatEvent]] = None
         self._stream: Optional[ChatStream] = None
         self._lifecycle_lock: Optional[asyncio.Lock] = None
         self._refresher: Optional[asyncio.Task[None]] = None
@@ -272,7 +271,7 @@ class AsyncChatSession:
             anchor_time=state.last_item_time,
             chunk_wait=self._config.chunk_wait,
         )
-        self._consumed_anchor = (state.last_item_id, state.last_item_time)
+        self._events.consumed_anchor = (state.last_item_id, state.last_item_time)
         for message_id in state.own_message_ids:
             self._book.mark_own(message_id)
         self._book.restore_sent(list(state.receipts_sent))
@@ -378,7 +377,7 @@ class AsyncChatSession:
             return
         if url is None:
             url = await self._create_websocket(refresh_credentials=False)
-        self._buffer = EventBuffer(self._config.max_buffered_events)
+        self._events.open(self._config.max_buffered_events)
         self._stream = ChatStream(
             config=self._config,
             connector=self._connector,
@@ -401,12 +400,14 @@ class AsyncChatSession:
         """
         if self._phase == _CLOSED or self._lifecycle_lock is None:
             self._phase = _CLOSED
+            self._events.session_closed = True
             self._shutdown_executor()
             return
         async with self._lifecycle_lock:
             if self._phase == _CLOSED:
                 return
             self._phase = _CLOSED
+            self._events.session_closed = True
             current = asyncio.current_task()
             if self._refresher is not None and self._refresher is not current:
                 self._refresher.cancel()
@@ -621,7 +622,7 @@ class AsyncChatSession:
         ...         print(event.kind, getattr(event, "content", ""))
         """
         check_timeout(timeout)
-        self._claim_consumer(_EVENTS)
+        self._events.claim(_EVENTS)
         return self._iterate(timeout)
 
     async def _iterate(self, timeout: Optional[float]) -> AsyncIterator[ChatEvent]:
@@ -646,23 +647,11 @@ class AsyncChatSession:
         ...     chat.on("chat.ended", lambda event: print("bye"))
         """
         kind, callback = resolve_kind(kind), check_callback(callback)
-        self._claim_consumer(_CALLBACKS)
+        self._events.claim(_CALLBACKS)
         remove = self._callbacks.add(kind, callback)
         if self._phase == _OPEN and self._dispatcher is None:
             self._start_dispatcher()
         return remove
-
-    def _claim_consumer(self, consumer: str) -> None:
-        if not self._websocket:
-            raise ChatNotConnectedError(
-                "this session has no websocket (created with websocket=False): no events"
-            )
-        if self._consumer is not None and self._consumer != consumer:
-            raise ChatUsageError(
-                f"this session's events are consumed by {self._consumer}; "
-                f"use either events() or on() callbacks, not both"
-            )
-        self._consumer = consumer
 
     def _start_dispatcher(self) -> None:
         self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
@@ -679,44 +668,11 @@ class AsyncChatSession:
 
     async def _next_event(self, timeout: Optional[float]) -> Optional[ChatEvent]:
         """The next event, or ``None`` at the end of the stream or after ``timeout``."""
-        if self._buffer is None:
-            if self._phase == _CLOSED:
-                return None
-            raise ChatNotConnectedError("connect() the session (or use it with `with`) first")
-        got = await self._buffer.get(timeout)
-        if got is None:
-            return None
-        if isinstance(got, Closed):
-            if got.error is not None:
-                raise got.error
-            return None
-        self._note_consumed(got)
-        return got
+        return await self._events.next_event(timeout)
 
-    async def _next_events(self, timeout: Optional[float], limit: int) -> list[ChatEvent]:
-        """Every ready event (at most ``limit``), not yet marked consumed: the thread
-        driver takes a backlog in one hop. ``[]`` at the end or after ``timeout``."""
-        if self._buffer is None:
-            if self._phase == _CLOSED:
-                return []
-            raise ChatNotConnectedError("connect() the session (or use it with `with`) first")
-        got = await self._buffer.get_ready(timeout, limit=limit)
-        if got is None:
-            return []
-        if isinstance(got, Closed):
-            if got.error is not None:
-                raise got.error
-            return []
-        return got
-
-    async def _give_back(self, *events: ChatEvent) -> None:
-        if self._buffer is not None:
-            for event in reversed(events):
-                await self._buffer.push_front(event)
-
-    def _note_consumed(self, event: ChatEvent) -> None:
-        if isinstance(event, ItemEvent) and event.raw is not None and anchors(event.raw):
-            self._consumed_anchor = (event.id, event.absolute_time)
+    @property
+    def _buffer(self) -> Optional[EventBuffer[ChatEvent]]:
+        return self._events.buffer
 
     # -- saved state -----------------------------------------------------------------
 
@@ -730,7 +686,7 @@ class AsyncChatSession:
         credentials = self._credentials
         if credentials.connection_token is None:
             raise ChatNotConnectedError("nothing to save before the first connect()")
-        last_id, last_time = self._consumed_anchor
+        last_id, last_time = self._events.consumed_anchor
         return SessionState(
             connection_token=credentials.connection_token,
             connection_expiry=credentials.expiry,

@@ -29,8 +29,8 @@ from typing import Any, Callable, Optional, TypeVar
 
 from ..redact import describe_error
 from ._arguments import Callback, EventKind, check_callback, check_timeout, resolve_kind
-from ._buffer import Closed
 from ._callbacks import Callbacks
+from ._consumer import EventConsumer
 from ._loop_thread import LoopThread
 from .async_session import _CALLBACKS, _EVENTS, AsyncChatSession, check_wait_for_end
 from .config import ChatConfig
@@ -90,6 +90,8 @@ class ChatSession:
             leave_on_exit=leave_on_exit,
             participant_id=participant_id,
         )
+        # The one private member read: the core's event consumer (a component).
+        self._events = self._core._events
         self._runner = LoopThread(name="cpx-chat-loop")
         # An abandoned session must not leave its loop thread behind.
         self._finalizer = weakref.finalize(self, self._runner.stop)
@@ -207,7 +209,7 @@ class ChatSession:
         dispatcher = self._dispatcher
         if dispatcher is not None and dispatcher is not threading.current_thread():
             dispatcher.join()
-        leftover = self._run(_drain(self._core))
+        leftover = self._run(_leftovers(self._events))
         with self._lock:
             self._leftover.extend(self._ready)
             self._ready.clear()
@@ -305,7 +307,7 @@ class ChatSession:
         ...         print(event.kind)
         """
         check_timeout(timeout)
-        self._core._claim_consumer(_EVENTS)
+        self._events.claim(_EVENTS)
         return self._iterate(timeout)
 
     def _iterate(self, timeout: Optional[float]) -> Iterator[ChatEvent]:
@@ -325,7 +327,7 @@ class ChatSession:
         ...     chat.on("message", lambda event: print(event.content))
         """
         kind, callback = resolve_kind(kind), check_callback(callback)
-        self._core._claim_consumer(_CALLBACKS)
+        self._events.claim(_CALLBACKS)
         remove = self._callbacks.add(kind, callback)
         if self._core.connected:
             self._start_dispatcher()
@@ -386,7 +388,7 @@ class ChatSession:
 
     def _fetch(self, timeout: Optional[float]) -> list[ChatEvent]:
         try:
-            future = self._runner.submit(self._core._next_events(timeout, _BATCH))
+            future = self._runner.submit(self._events.next_events(timeout, _BATCH))
         except ChatUsageError:
             with self._lock:
                 if self._closed:
@@ -404,7 +406,7 @@ class ChatSession:
             raise
 
     def _consume(self, event: ChatEvent) -> ChatEvent:
-        self._core._note_consumed(event)
+        self._events.note_consumed(event)
         return event
 
     def _take_leftover(self) -> Optional[ChatEvent]:
@@ -419,7 +421,7 @@ class ChatSession:
         batch = future.result()
         if batch:
             try:
-                self._runner.submit(self._core._give_back(*batch))
+                self._runner.submit(self._events.give_back(*batch))
             except ChatUsageError:
                 with self._lock:
                     self._leftover.extendleft(reversed(batch))
@@ -431,17 +433,9 @@ class ChatSession:
         return self._core.save_state()
 
 
-async def _drain(core: AsyncChatSession) -> list[ChatEvent]:
-    """Take what is left in a closed session's buffer without marking it consumed."""
-    buffer = core._buffer
-    found: list[ChatEvent] = []
-    if buffer is None:
-        return found
-    while True:
-        got = buffer.take_nowait()
-        if got is None or isinstance(got, Closed):
-            return found
-        found.append(got)
+async def _leftovers(events: EventConsumer) -> list[ChatEvent]:
+    """What is left in a closed session's buffer (taken on its loop), not marked consumed."""
+    return events.take_leftovers()
 
 
 __all__ = ["ChatSession"]
