@@ -3,6 +3,8 @@
 stdin: {"endpoint_url", "tokens": [...], "messages": N}. Each session connects,
 sends N messages and reads events until it has seen N messages. stdout: JSON
 with each session's message ids and the real OS thread count at the peak.
+With ``"drop": true`` one session connects, the emulator drops its socket, and
+stdout lists the event kinds seen and the error that ended ``events()``.
 """
 
 from gevent import monkey
@@ -21,8 +23,33 @@ from boto3_connectparticipant_ext.chat.gevent_session import GeventChatSession  
 real_active_count = monkey.get_original("threading", "active_count")
 
 
+def dropped(task: dict) -> None:
+    import urllib3
+
+    kinds: list[str] = []
+    error = None
+    with GeventChatSession(
+        task["tokens"][0], endpoint_url=task["endpoint_url"], leave_on_exit=False
+    ) as chat:
+        urllib3.PoolManager().request(
+            "POST",
+            task["endpoint_url"] + "/_emulator/faults",
+            body=json.dumps({"kind": "DROP_WEBSOCKET"}),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            for event in chat.events(timeout=30):
+                kinds.append(event.kind)
+        except Exception as failure:
+            error = type(failure).__name__
+    json.dump({"kinds": kinds, "error": error}, sys.stdout)
+
+
 def main() -> None:
     task = json.load(sys.stdin)
+    if task.get("drop"):
+        dropped(task)
+        return
     shared = botocore.session.get_session()
     config = ChatConfig(heartbeat_interval=2.0, ping_interval=5.0)
     peak = {"threads": real_active_count(), "connected": 0}

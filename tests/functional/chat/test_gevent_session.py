@@ -22,6 +22,31 @@ SESSIONS = 200
 MESSAGES = 3
 
 
+def run_scenario(task: dict[str, object]) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("_gevent_scenario.py"))],
+        input=json.dumps(task),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+def test_a_lost_socket_is_reported_and_ends_the_events_with_an_error(
+    connect_chat_emulator: Emulator,
+) -> None:
+    token = connect_chat_emulator.start_chat(display_name="user")["ParticipantToken"]
+    report = run_scenario(
+        {"endpoint_url": connect_chat_emulator.endpoint_url, "tokens": [token], "drop": True}
+    )
+    assert report["kinds"] == ["connection.established", "connection.lost"]
+    assert report["error"] == "ChatConnectionError"
+
+
 def test_200_sessions_each_receive_every_message_once_without_a_thread_each(
     connect_chat_emulator: Emulator,
 ) -> None:
@@ -34,20 +59,13 @@ def test_200_sessions_each_receive_every_message_once_without_a_thread_each(
         "tokens": tokens,
         "messages": MESSAGES,
     }
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("_gevent_scenario.py"))],
-        input=json.dumps(task),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout)
+    report = run_scenario(task)
     results = report["results"]
+    assert isinstance(results, list)
     assert len(results) == SESSIONS
     for result in results:
         assert isinstance(result, list), result
         assert len(result) == MESSAGES and len(set(result)) == MESSAGES, result
     # botocore, the emulator client and gevent's resolver may add a few; never one per session.
-    assert report["threads"] < 10, report["threads"]
+    threads = report["threads"]
+    assert isinstance(threads, int) and threads < 10, threads
