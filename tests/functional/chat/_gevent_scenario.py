@@ -7,12 +7,13 @@ With ``"drop": true`` one session connects, the emulator drops its socket, and
 stdout lists the event kinds seen and the error that ended ``events()``.
 """
 
-from gevent import monkey
+from gevent import monkey  # type: ignore[import-untyped]
 
 monkey.patch_all()
 
 import json  # noqa: E402
 import sys  # noqa: E402
+from typing import Any  # noqa: E402
 
 import botocore.session  # noqa: E402
 import gevent  # noqa: E402
@@ -23,7 +24,7 @@ from boto3_connectparticipant_ext.chat.gevent_session import GeventChatSession  
 real_active_count = monkey.get_original("threading", "active_count")
 
 
-def dropped(task: dict) -> None:
+def dropped(task: dict[str, Any]) -> None:
     import urllib3
 
     kinds: list[str] = []
@@ -69,7 +70,7 @@ def main() -> None:
             seen: list[str] = []
             for event in chat.events(timeout=60):
                 if isinstance(event, MessageEvent):
-                    seen.append(event.id)
+                    seen.append(str(event.id))
                     if len(seen) == len(sent):
                         break
             peak["threads"] = max(peak["threads"], real_active_count())
