@@ -16,19 +16,15 @@ Examples
 from __future__ import annotations
 
 import asyncio
-import collections
 import concurrent.futures
 import functools
-import inspect
-import json
 import logging
 import math
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Callable, Optional, TypeVar
 
-from ..auth import bind_tokens
-from ..redact import describe_error, mask, secrets_allowed_in_logs, start_redacting_logs
+from ..redact import describe_error, mask
 from . import _throttle
 from ._arguments import (
     Callback,
@@ -41,9 +37,13 @@ from ._arguments import (
     require_text,
     resolve_kind,
 )
-from ._buffer import Closed, EventBuffer
+from ._buffer import EventBuffer
+from ._callbacks import Callbacks
 from ._client import build_client
-from ._sequencer import Sequencer, anchors
+from ._consumer import EventConsumer
+from ._credentials import Credentials
+from ._receipts import OwnMessages, ReceiptQueue
+from ._sequencer import Sequencer
 from ._service_errors import is_access_denied, message_refused, websocket_url
 from ._stream import ChatGone, ChatStream
 from ._stream_hooks import GAP_FILL_BATCH, take_batch
@@ -57,18 +57,15 @@ from .errors import (
     ChatNotConnectedError,
     ChatUsageError,
 )
-from .events import EVENT_PREFIX, ChatEvent, ItemEvent
+from .events import EVENT_PREFIX, ChatEvent
 from .sent import SentMessage
-from .state import MAX_SAVED_IDS, SessionState, parse_timestamp
+from .state import MAX_SAVED_IDS, SessionState
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 
 T = TypeVar("T")
 
 TYPING = EVENT_PREFIX + "typing"
-READ_RECEIPT = EVENT_PREFIX + "message.read"
-DELIVERED_RECEIPT = EVENT_PREFIX + "message.delivered"
-_RECEIPT_CONTENT_TYPES = {_throttle.READ: READ_RECEIPT, _throttle.DELIVERED: DELIVERED_RECEIPT}
 _MAX_ID_LENGTH = 256
 
 _NEW, _OPEN, _CLOSED = "new", "open", "closed"
@@ -126,9 +123,10 @@ class AsyncChatSession:
     and ping frames on the socket. A 403 on CreateParticipantConnection means
     the chat has ended.
 
-    Creating a session turns on the package's log redaction (as ``install()``
-    does) so botocore's DEBUG logs never show its tokens or websocket URL;
-    ``BOTO3_CONNECTPARTICIPANT_EXT_LOG_SECRETS=1`` opts out.
+    Creating a session does not change logging: botocore's DEBUG logs show
+    tokens unless log redaction is on (``install()`` turns it on, or call
+    ``redact.start_redacting_logs()``). A token given with surrounding
+    whitespace is stripped, as everywhere in the package.
 
     Examples
     --------
@@ -155,7 +153,7 @@ class AsyncChatSession:
         _state: Optional[SessionState] = None,
     ) -> None:
         # Every argument is checked before anything else happens (no client, no call).
-        check_session_arguments(
+        participant_token = check_session_arguments(
             participant_token=participant_token,
             token_required=_state is None,
             region_name=region_name,
@@ -170,9 +168,6 @@ class AsyncChatSession:
             id_limit=_MAX_ID_LENGTH,
         )
         self._config = chat_config or ChatConfig()
-        if not secrets_allowed_in_logs():
-            # botocore's DEBUG logs print this session's tokens and websocket URL.
-            start_redacting_logs()
         self._client = build_client(
             client=client,
             session=session,
@@ -183,38 +178,38 @@ class AsyncChatSession:
         self._endpoint_url = endpoint_url
         self._websocket = websocket
         self._leave_on_exit = leave_on_exit
-        self._participant_token = participant_token
-        self._participant_id = participant_id
-        self._connection_token: Optional[str] = None
-        self._connection_expiry: Optional[str] = None
-        self._token_obtained_at: Optional[float] = None
         self._chat_ended = False
+        self._credentials = Credentials(
+            self._client,
+            participant_token,
+            config=self._config,
+            run_sync=self._run_sync,
+            ended=lambda: self._chat_ended,
+            on_gone=self._learn_chat_ended,
+        )
         self._end_seen: Optional[asyncio.Event] = None  # set by _mark_ended (wait_for_end)
         self._book = _throttle.ReceiptBook()
+        self._own = OwnMessages(self._book, participant_id)
         self._typing = _throttle.TypingThrottle(
             interval=self._config.typing_interval, clock=time.time
         )
         self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
-        self._consumed_anchor: tuple[Optional[str], Optional[str]] = (None, None)
-        self._senders: collections.OrderedDict[str, str] = collections.OrderedDict()
+        self._events = EventConsumer(websocket=websocket)
         if _state is not None:
             self._restore(_state)
         self._connector: Connector = open_websocket
         self._phase = _NEW
-        self._consumer: Optional[str] = None
-        self._callbacks: list[tuple[type[ChatEvent], Callback]] = []
+        self._callbacks = Callbacks()
         # Bound to the event loop of the first connect (or first API call).
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._executor: Optional[concurrent.futures.ThreadPoolExecutor] = None
-        self._buffer: Optional[EventBuffer[ChatEvent]] = None
         self._stream: Optional[ChatStream] = None
         self._lifecycle_lock: Optional[asyncio.Lock] = None
-        self._refresh_lock: Optional[asyncio.Lock] = None
-        self._credentials_changed: Optional[asyncio.Event] = None
         self._refresher: Optional[asyncio.Task[None]] = None
         self._dispatcher: Optional[asyncio.Task[None]] = None
-        self._receipt_timers: dict[str, asyncio.TimerHandle] = {}
-        self._receipt_sends: set[asyncio.Task[None]] = set()
+        self._receipts = ReceiptQueue(
+            self._book, delay=self._config.receipt_delay, send=self._send_receipt_event
+        )
 
     @classmethod
     def resume(
@@ -269,16 +264,14 @@ class AsyncChatSession:
         )
 
     def _restore(self, state: SessionState) -> None:
-        self._connection_token = state.connection_token
-        self._connection_expiry = state.connection_expiry
-        self._token_obtained_at = time.time()
+        self._credentials.set(state.connection_token, state.connection_expiry)
         self._chat_ended = state.chat_ended
         self._sequencer = Sequencer(
             anchor_id=state.last_item_id,
             anchor_time=state.last_item_time,
             chunk_wait=self._config.chunk_wait,
         )
-        self._consumed_anchor = (state.last_item_id, state.last_item_time)
+        self._events.consumed_anchor = (state.last_item_id, state.last_item_time)
         for message_id in state.own_message_ids:
             self._book.mark_own(message_id)
         self._book.restore_sent(list(state.receipts_sent))
@@ -286,17 +279,14 @@ class AsyncChatSession:
             self._typing.restore(state.typing_sent_at)
         if state.chat_ended:
             self._book.mark_ended()
-        bind_tokens(
-            self._client,
-            connection_token=state.connection_token,
-            participant_token=state.participant_token,
-        )
 
     def __repr__(self) -> str:
+        credentials = self._credentials
         return (
             f"{type(self).__name__}(phase={self._phase!r}, websocket={self._websocket}, "
-            f"chat_ended={self._chat_ended}, participant_token={mask(self._participant_token)}, "
-            f"connection_token={mask(self._connection_token)})"
+            f"chat_ended={self._chat_ended}, "
+            f"participant_token={mask(credentials.participant_token)}, "
+            f"connection_token={mask(credentials.connection_token)})"
         )
 
     # -- properties ------------------------------------------------------------------
@@ -324,7 +314,7 @@ class AsyncChatSession:
     @property
     def participant_id(self) -> Optional[str]:
         """This participant's id once known (given, saved, or learnt from an own message)."""
-        return self._participant_id
+        return self._own.participant_id
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -369,25 +359,25 @@ class AsyncChatSession:
                 raise
             self._phase = _OPEN
             loop = asyncio.get_running_loop()
-            self._refresher = loop.create_task(self._refresh_credentials_forever())
+            self._refresher = loop.create_task(self._credentials.refresh_forever())
             if self._callbacks:
                 self._start_dispatcher()
 
     async def _open(self) -> None:
         url: Optional[str] = None
-        if self._connection_token is None:
-            if self._participant_token is None:
+        if self._credentials.connection_token is None:
+            if self._credentials.participant_token is None:
                 raise ChatNotConnectedError("no ConnectionToken and no ParticipantToken to get one")
             types = ["CONNECTION_CREDENTIALS"] + (["WEBSOCKET"] if self._websocket else [])
             response = await self._create_connection(types, connect_participant=True)
             url = websocket_url(response) if self._websocket else None
         else:
-            await self._ensure_fresh_token()
+            await self._credentials.ensure_fresh()
         if not self._websocket:
             return
         if url is None:
             url = await self._create_websocket(refresh_credentials=False)
-        self._buffer = EventBuffer(self._config.max_buffered_events)
+        self._events.open(self._config.max_buffered_events)
         self._stream = ChatStream(
             config=self._config,
             connector=self._connector,
@@ -410,12 +400,14 @@ class AsyncChatSession:
         """
         if self._phase == _CLOSED or self._lifecycle_lock is None:
             self._phase = _CLOSED
+            self._events.session_closed = True
             self._shutdown_executor()
             return
         async with self._lifecycle_lock:
             if self._phase == _CLOSED:
                 return
             self._phase = _CLOSED
+            self._events.session_closed = True
             current = asyncio.current_task()
             if self._refresher is not None and self._refresher is not current:
                 self._refresher.cancel()
@@ -445,7 +437,7 @@ class AsyncChatSession:
         check_wait_for_end(wait_for_end)
         if self._phase == _CLOSED:
             return
-        if not self._chat_ended and self._connection_token is not None:
+        if not self._chat_ended and self._credentials.connection_token is not None:
             await self._flush_receipts_quietly()
             if wait_for_end and self._stream is not None:
                 self._end_seen = asyncio.Event()
@@ -474,8 +466,7 @@ class AsyncChatSession:
         if self._loop is None:
             self._loop = loop
             self._lifecycle_lock = asyncio.Lock()
-            self._refresh_lock = asyncio.Lock()
-            self._credentials_changed = asyncio.Event()
+            self._credentials.bind_loop()
         elif self._loop is not loop:
             raise ChatUsageError("an AsyncChatSession is bound to the event loop it first ran on")
         return loop
@@ -510,7 +501,7 @@ class AsyncChatSession:
                 raise
             raise refused from error
         sent = SentMessage.from_response(response)
-        self._note_own(sent.id)
+        self._own.sent(sent.id)
         return sent
 
     async def send_typing(self) -> bool:
@@ -545,14 +536,7 @@ class AsyncChatSession:
 
     async def flush_receipts(self) -> None:
         """Send every queued receipt now (errors are raised, the first one)."""
-        for handle in self._receipt_timers.values():
-            handle.cancel()
-        self._receipt_timers.clear()
-        pending = [self._send_receipt(message_id) for message_id in self._book.pending_ids()]
-        results = await asyncio.gather(*pending, *self._receipt_sends, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        await self._receipts.flush()
 
     async def describe_view(self, view_token: str) -> dict[str, Any]:
         """Return the ``View`` of a step-by-step guide (DescribeView)."""
@@ -638,7 +622,7 @@ class AsyncChatSession:
         ...         print(event.kind, getattr(event, "content", ""))
         """
         check_timeout(timeout)
-        self._claim_consumer(_EVENTS)
+        self._events.claim(_EVENTS)
         return self._iterate(timeout)
 
     async def _iterate(self, timeout: Optional[float]) -> AsyncIterator[ChatEvent]:
@@ -662,29 +646,12 @@ class AsyncChatSession:
         ...     chat.on("message", lambda event: print(event.content))
         ...     chat.on("chat.ended", lambda event: print("bye"))
         """
-        entry = (resolve_kind(kind), check_callback(callback))
-        self._claim_consumer(_CALLBACKS)
-        self._callbacks.append(entry)
+        kind, callback = resolve_kind(kind), check_callback(callback)
+        self._events.claim(_CALLBACKS)
+        remove = self._callbacks.add(kind, callback)
         if self._phase == _OPEN and self._dispatcher is None:
             self._start_dispatcher()
-
-        def remove() -> None:
-            if entry in self._callbacks:
-                self._callbacks.remove(entry)
-
         return remove
-
-    def _claim_consumer(self, consumer: str) -> None:
-        if not self._websocket:
-            raise ChatNotConnectedError(
-                "this session has no websocket (created with websocket=False): no events"
-            )
-        if self._consumer is not None and self._consumer != consumer:
-            raise ChatUsageError(
-                f"this session's events are consumed by {self._consumer}; "
-                f"use either events() or on() callbacks, not both"
-            )
-        self._consumer = consumer
 
     def _start_dispatcher(self) -> None:
         self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
@@ -695,40 +662,17 @@ class AsyncChatSession:
                 event = await self._next_event(None)
                 if event is None:
                     return
-                for kind, callback in list(self._callbacks):
-                    if isinstance(event, kind):
-                        try:
-                            result = callback(event)
-                            if inspect.isawaitable(result):
-                                await result
-                        except Exception:
-                            logger.exception("chat event callback %r failed", callback)
+                await self._callbacks.dispatch_async(event)
         except Exception as error:
             logger.error("chat event stream ended with an error: %s", describe_error(error))
 
     async def _next_event(self, timeout: Optional[float]) -> Optional[ChatEvent]:
         """The next event, or ``None`` at the end of the stream or after ``timeout``."""
-        if self._buffer is None:
-            if self._phase == _CLOSED:
-                return None
-            raise ChatNotConnectedError("connect() the session (or use it with `with`) first")
-        got = await self._buffer.get(timeout)
-        if got is None:
-            return None
-        if isinstance(got, Closed):
-            if got.error is not None:
-                raise got.error
-            return None
-        self._note_consumed(got)
-        return got
+        return await self._events.next_event(timeout)
 
-    async def _give_back(self, event: ChatEvent) -> None:
-        if self._buffer is not None:
-            await self._buffer.push_front(event)
-
-    def _note_consumed(self, event: ChatEvent) -> None:
-        if isinstance(event, ItemEvent) and event.raw is not None and anchors(event.raw):
-            self._consumed_anchor = (event.id, event.absolute_time)
+    @property
+    def _buffer(self) -> Optional[EventBuffer[ChatEvent]]:
+        return self._events.buffer
 
     # -- saved state -----------------------------------------------------------------
 
@@ -739,16 +683,17 @@ class AsyncChatSession:
         ``last_item_id`` is the last item the consumer has taken, so a resumed
         websocket session re-delivers anything received but not yet consumed.
         """
-        if self._connection_token is None:
+        credentials = self._credentials
+        if credentials.connection_token is None:
             raise ChatNotConnectedError("nothing to save before the first connect()")
-        last_id, last_time = self._consumed_anchor
+        last_id, last_time = self._events.consumed_anchor
         return SessionState(
-            connection_token=self._connection_token,
-            connection_expiry=self._connection_expiry,
-            participant_token=self._participant_token,
+            connection_token=credentials.connection_token,
+            connection_expiry=credentials.expiry,
+            participant_token=credentials.participant_token,
             region_name=self._client.meta.region_name,
             endpoint_url=self._endpoint_url,
-            participant_id=self._participant_id,
+            participant_id=self._own.participant_id,
             last_item_id=last_id,
             last_item_time=last_time,
             own_message_ids=tuple(self._book.own_ids()[-MAX_SAVED_IDS:]),
@@ -775,147 +720,22 @@ class AsyncChatSession:
 
     async def _current_token(self) -> str:
         self._bind_loop()
-        await self._ensure_fresh_token()
-        token = self._connection_token
-        if token is None:
-            raise ChatNotConnectedError("connect() the session (or use it with `with`) first")
-        return token
+        return await self._credentials.current()
 
     async def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        """Call ``operation`` with the ConnectionToken. A 403 with a ParticipantToken at
-        hand gets one new ConnectionToken and one retry (the token may have been revoked
-        or expired early); a 403 on that is the end of the chat."""
-        token = await self._current_token()
-        method = getattr(self._client, operation)
-        try:
-            response: dict[str, Any] = await self._run_sync(method, ConnectionToken=token, **params)
-            return response
-        except Exception as error:
-            if not is_access_denied(error) or self._participant_token is None:
-                raise
-            if self._chat_ended:
-                raise ChatEndedError("the chat has ended") from None
-            first_error = error
-        try:
-            await self._create_connection(["CONNECTION_CREDENTIALS"])
-        except ChatGone:
-            await self._learn_chat_ended()
-            raise ChatEndedError(
-                f"the chat has ended ({operation} was refused and so was a new connection)"
-            ) from None
-        except Exception:
-            raise first_error from None
-        token = await self._current_token()
-        retried: dict[str, Any] = await self._run_sync(method, ConnectionToken=token, **params)
-        return retried
+        """Call ``operation`` with the ConnectionToken (see ``Credentials.call``)."""
+        self._bind_loop()
+        return await self._credentials.call(operation, **params)
 
     async def _create_connection(
         self, types: list[str], *, connect_participant: bool = False
     ) -> dict[str, Any]:
-        """CreateParticipantConnection; ``ChatGone`` on 403; new credentials are bound."""
-        if self._participant_token is None:
-            raise ChatNotConnectedError(
-                "this session has no ParticipantToken, so it cannot create a connection "
-                "(it was resumed from a state saved without one)"
-            )
-        params: dict[str, Any] = {"ParticipantToken": self._participant_token, "Type": types}
-        if connect_participant:
-            params["ConnectParticipant"] = True
-        try:
-            response: dict[str, Any] = await self._run_sync(
-                self._client.create_participant_connection, **params
-            )
-        except Exception as error:
-            if is_access_denied(error):
-                raise ChatGone() from None
-            raise
-        credentials = response.get("ConnectionCredentials")
-        if isinstance(credentials, Mapping) and credentials.get("ConnectionToken"):
-            expiry = credentials.get("Expiry")
-            self._set_credentials(
-                str(credentials["ConnectionToken"]), None if expiry is None else str(expiry)
-            )
-        return response
+        return await self._credentials.create_connection(
+            types, connect_participant=connect_participant
+        )
 
     async def _create_websocket(self, *, refresh_credentials: bool) -> str:
-        types = ["WEBSOCKET"] + (["CONNECTION_CREDENTIALS"] if refresh_credentials else [])
-        return websocket_url(await self._create_connection(types))
-
-    def _set_credentials(self, token: str, expiry: Optional[str]) -> None:
-        self._connection_token = token
-        self._connection_expiry = expiry
-        self._token_obtained_at = time.time()
-        bind_tokens(self._client, connection_token=token, participant_token=self._participant_token)
-        if self._credentials_changed is not None:
-            self._credentials_changed.set()
-
-    def _refresh_due(self) -> Optional[float]:
-        """Epoch seconds when the ConnectionToken should be refreshed (``None``: never)."""
-        if self._chat_ended or self._participant_token is None or self._connection_expiry is None:
-            return None
-        expiry = parse_timestamp(self._connection_expiry)
-        if expiry is None:
-            return None
-        obtained = self._token_obtained_at or time.time()
-        # Never more than half the lifetime early, or a short-lived token refreshes in a loop.
-        margin = min(self._config.token_refresh_margin, max(0.0, expiry - obtained) / 2)
-        return expiry - margin
-
-    async def _ensure_fresh_token(self) -> None:
-        due = self._refresh_due()
-        if due is None or time.time() < due:
-            return
-        assert self._refresh_lock is not None
-        gone = False
-        async with self._refresh_lock:
-            due = self._refresh_due()
-            if due is None or time.time() < due:
-                return
-            try:
-                await self._create_connection(["CONNECTION_CREDENTIALS"])
-            except ChatGone:
-                gone = True
-            except Exception as error:
-                expiry = parse_timestamp(self._connection_expiry or "") or 0.0
-                if time.time() >= expiry:
-                    raise
-                logger.warning(
-                    "ConnectionToken refresh failed, using the current one: %s",
-                    describe_error(error),
-                )
-        if gone:
-            await self._learn_chat_ended()
-            raise ChatEndedError("the chat has ended (the service refused the participant)")
-
-    async def _refresh_credentials_forever(self) -> None:
-        """Refresh the ConnectionToken ahead of its expiry for as long as the session is open."""
-        changed = self._credentials_changed
-        assert changed is not None
-        failures = 0
-        while not self._chat_ended:
-            changed.clear()
-            due = self._refresh_due()
-            timeout = None if due is None else max(0.0, due - time.time())
-            try:
-                await asyncio.wait_for(changed.wait(), timeout)
-                continue
-            except asyncio.TimeoutError:
-                pass
-            try:
-                await self._ensure_fresh_token()
-            except ChatEndedError:
-                return
-            except Exception as error:
-                logger.warning("ConnectionToken refresh failed: %s", describe_error(error))
-            due = self._refresh_due()
-            if due is not None and time.time() >= due:
-                # The refresh failed and the old token is still in use: wait, do not spin.
-                failures += 1
-                await asyncio.sleep(
-                    min(self._config.reconnect_max_delay, 2.0 ** min(failures, 10) / 2)
-                )
-            else:
-                failures = 0
+        return await self._credentials.create_websocket(refresh_credentials=refresh_credentials)
 
     async def _transcript_iterator(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         from ..transcript import iter_transcript
@@ -927,43 +747,15 @@ class AsyncChatSession:
 
     def _request_receipt(self, message_id: str, kind: str) -> bool:
         require_text(message_id, "message_id", limit=_MAX_ID_LENGTH)
-        if self._chat_ended or not self._book.request(message_id, kind):
+        if self._chat_ended:
             return False
-        loop = self._bind_loop()
-        if message_id not in self._receipt_timers:
-            self._receipt_timers[message_id] = loop.call_later(
-                self._config.receipt_delay, self._receipt_due, message_id
-            )
-        return True
+        return self._receipts.request(message_id, kind, self._bind_loop())
 
-    def _receipt_due(self, message_id: str) -> None:
-        self._receipt_timers.pop(message_id, None)
-        task = asyncio.get_running_loop().create_task(self._send_receipt_logged(message_id))
-        self._receipt_sends.add(task)
-        task.add_done_callback(self._receipt_sends.discard)
-
-    async def _send_receipt_logged(self, message_id: str) -> None:
-        try:
-            await self._send_receipt(message_id)
-        except Exception as error:
-            logger.warning("receipt for a message could not be sent: %s", describe_error(error))
-
-    async def _send_receipt(self, message_id: str) -> None:
-        kind = self._book.take(message_id)
-        if kind is None:
-            return
-        try:
-            await self._call(
-                "send_event",
-                ContentType=_RECEIPT_CONTENT_TYPES[kind],
-                Content=json.dumps({"messageId": message_id}),
-            )
-        except BaseException:
-            self._book.give_back(message_id, kind)
-            raise
+    async def _send_receipt_event(self, content_type: str, content: str) -> None:
+        await self._call("send_event", ContentType=content_type, Content=content)
 
     async def _flush_receipts_quietly(self) -> None:
-        if self._chat_ended or self._connection_token is None:
+        if self._chat_ended or self._credentials.connection_token is None:
             return
         try:
             await self.flush_receipts()
@@ -981,11 +773,8 @@ class AsyncChatSession:
         if self._end_seen is not None:
             self._end_seen.set()
         self._book.mark_ended()
-        for handle in self._receipt_timers.values():
-            handle.cancel()
-        self._receipt_timers.clear()
-        if self._credentials_changed is not None:
-            self._credentials_changed.set()
+        self._receipts.cancel()
+        self._credentials.wake()
 
     async def _learn_chat_ended(self) -> None:
         """The service said the chat is over outside the event stream (a 403 on refresh)."""
@@ -996,32 +785,7 @@ class AsyncChatSession:
             await self._stream.end_offline()
 
     def _observe(self, item: Mapping[str, Any]) -> None:
-        item_id = item.get("Id")
-        sender = item.get("ParticipantId")
-        if not isinstance(item_id, str) or not isinstance(sender, str):
-            return
-        if item.get("Type") not in ("MESSAGE", "ATTACHMENT"):
-            return
-        # Our own message can come back on the socket before SendMessage answers.
-        self._senders[item_id] = sender
-        while len(self._senders) > MAX_SAVED_IDS:
-            self._senders.popitem(last=False)
-        if self._participant_id is None and self._book.is_own(item_id):
-            self._learn_participant_id(sender)
-        if sender == self._participant_id:
-            self._book.mark_own(item_id)
-
-    def _note_own(self, message_id: str) -> None:
-        self._book.mark_own(message_id)
-        sender = self._senders.get(message_id)
-        if self._participant_id is None and sender is not None:
-            self._learn_participant_id(sender)
-
-    def _learn_participant_id(self, participant_id: str) -> None:
-        self._participant_id = participant_id
-        for item_id, sender in self._senders.items():
-            if sender == participant_id:
-                self._book.mark_own(item_id)
+        self._own.observe(item)
 
 
 def check_wait_for_end(wait_for_end: Any) -> None:

@@ -43,11 +43,6 @@ def test_explicit_start_and_stop_switch_the_record_factory(logging_untouched: No
     assert not redact.is_redacting_logs()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="chat/async_session.py still calls start_redacting_logs() (branch w2-chat removes "
-    "it): delete this marker when merging",
-)
 def test_creating_chat_sessions_leaves_logging_alone(logging_untouched: None) -> None:
     factory = logging.getLogRecordFactory()
     AsyncChatSession(TOKEN, endpoint_url=ENDPOINT, websocket=False)
