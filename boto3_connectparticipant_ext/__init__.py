@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._plugin import initialize_client_plugin, install, is_installed, uninstall
-from .auth import BoundTokens, bind_tokens, bound_tokens, unbind_tokens
+from ._version import __version__
 from .errors import (
     ChatEndedError,
     ConnectParticipantExtError,
@@ -25,15 +24,15 @@ from .errors import (
     RetiredEventError,
     WrongClientError,
 )
-from .model import data_path
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._plugin import initialize_client_plugin, install, is_installed, uninstall
+    from .auth import BoundTokens, bind_tokens, bound_tokens, unbind_tokens
     from .chat import AsyncChatSession, ChatSession
     from .inject import ConnectParticipantHelpers
+    from .model import data_path
     from .transcript import iter_transcript
     from .transfer import TransferConfig
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AsyncChatSession",
@@ -58,8 +57,18 @@ __all__ = [
     "uninstall",
 ]
 
-# Heavier parts load on first use so that ``import`` stays cheap (Lambda cold starts).
+# Everything but the errors loads on first use so that ``import`` stays cheap (Lambda cold
+# starts) and importing a subpackage (``transfer``) does not load the plugin and wrapt.
 _LAZY = {
+    "install": "boto3_connectparticipant_ext._plugin",
+    "uninstall": "boto3_connectparticipant_ext._plugin",
+    "is_installed": "boto3_connectparticipant_ext._plugin",
+    "initialize_client_plugin": "boto3_connectparticipant_ext._plugin",
+    "BoundTokens": "boto3_connectparticipant_ext.auth",
+    "bind_tokens": "boto3_connectparticipant_ext.auth",
+    "bound_tokens": "boto3_connectparticipant_ext.auth",
+    "unbind_tokens": "boto3_connectparticipant_ext.auth",
+    "data_path": "boto3_connectparticipant_ext.model",
     "ChatSession": "boto3_connectparticipant_ext.chat",
     "AsyncChatSession": "boto3_connectparticipant_ext.chat",
     "TransferConfig": "boto3_connectparticipant_ext.transfer",
