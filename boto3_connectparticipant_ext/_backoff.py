@@ -15,13 +15,17 @@ from __future__ import annotations
 import dataclasses
 import math
 import random as _random
-from typing import Optional, Protocol
+from typing import Callable, Optional, Protocol, Union
 
 
 class UniformSource(Protocol):
     """What :meth:`Backoff.delay` needs of a random source (``random`` or ``random.Random``)."""
 
     def uniform(self, a: float, b: float) -> float: ...
+
+
+#: A random source: an object with ``uniform(a, b)``, or such a function itself.
+RandomSource = Union[UniformSource, Callable[[float, float], float]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,12 +66,18 @@ class Backoff:
             grown = math.inf
         return float(min(self.cap, grown))
 
-    def delay(self, attempt: int, random: Optional[UniformSource] = None) -> float:
-        """Seconds to wait before retry number ``attempt``; ``random`` defaults to the module."""
-        source: UniformSource = random if random is not None else _random
+    def delay(self, attempt: int, random: Optional[RandomSource] = None) -> float:
+        """Seconds to wait before retry number ``attempt``.
+
+        ``random`` is ``random.Random``-like or a ``uniform(a, b)`` function; default: the
+        ``random`` module (looked up at each call, so ``random.seed`` applies).
+        """
         ceiling = self.ceiling(attempt)
+        if not (self.full_jitter or self.jitter) or ceiling <= 0:
+            return max(0.0, min(self.cap, ceiling))
+        source = random if random is not None else _random
+        uniform: Callable[[float, float], float] = getattr(source, "uniform", source)  # type: ignore[arg-type]
         if self.full_jitter:
-            return source.uniform(0.0, ceiling) if ceiling > 0 else 0.0
-        if self.jitter:
-            ceiling *= source.uniform(1.0 - self.jitter, 1.0 + self.jitter)
+            return uniform(0.0, ceiling)
+        ceiling *= uniform(1.0 - self.jitter, 1.0 + self.jitter)
         return max(0.0, min(self.cap, ceiling))

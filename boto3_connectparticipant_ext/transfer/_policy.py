@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
-from boto3_connectparticipant_ext._backoff import Backoff, UniformSource
+from boto3_connectparticipant_ext._backoff import Backoff, RandomSource
 from boto3_connectparticipant_ext.transfer.errors import TransferFailedError
 
 #: HTTP statuses retried by default: timeouts, throttling and every server error.
@@ -92,7 +92,7 @@ class TransferRetry:
         """The give-up error for a failure no retry can fix (raised by the caller)."""
         return self.failure(action=self.action, attempts=self.attempt, last_error=error)
 
-    def backoff_time(self, random: Optional[UniformSource] = None) -> float:
+    def backoff_time(self, random: Optional[RandomSource] = None) -> float:
         """Seconds to wait before the attempt in progress (``Retry-After`` up to the cap)."""
         if self.attempt <= 1:
             return 0.0

@@ -82,3 +82,9 @@ def test_is_immutable() -> None:
     backoff = Backoff(base=1.0)
     with pytest.raises(AttributeError):
         backoff.base = 2.0  # type: ignore[misc]
+
+
+def test_a_uniform_function_is_a_random_source_too() -> None:
+    backoff = Backoff(base=2.0, cap=30.0, jitter=0.5)
+    assert backoff.delay(1, lambda low, high: high) == 3.0
+    assert backoff.delay(1, random.Random(5).uniform) == backoff.delay(1, random.Random(5))
