@@ -7,12 +7,17 @@ With ``timeout`` the await gives up after that many seconds and raises
 its end in the background and its result is discarded (the callables offloaded by this
 package - botocore calls, file and socket I/O - all end on their own timeouts). Cancelling the
 awaiting task behaves the same way.
+
+Work that can be told to stop (the attachment transfers check a flag between chunks) passes
+``on_cancel``: on a timeout or a cancellation it is called, and the await then lasts until the
+call has ended (its cleanup done) before the timeout error or the cancellation is raised.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
 from typing import Callable, Optional, TypeVar
@@ -36,6 +41,7 @@ async def run_blocking(
     *args: object,
     timeout: Optional[float] = None,
     executor: Optional[concurrent.futures.Executor] = None,
+    on_cancel: Optional[Callable[[], object]] = None,
 ) -> T:
     """Run ``fn(*args)`` in a thread and await its result.
 
@@ -51,11 +57,22 @@ async def run_blocking(
     context = contextvars.copy_context()
     call = functools.partial(context.run, fn, *args)
     future = loop.run_in_executor(executor, call)
-    if timeout is None:
-        return await future
+    if on_cancel is None:
+        if timeout is None:
+            return await future
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except asyncio.TimeoutError:
+            raise BlockingCallTimeoutError(_name(fn), timeout) from None
     try:
-        return await asyncio.wait_for(future, timeout)
-    except asyncio.TimeoutError:
+        return await asyncio.wait_for(asyncio.shield(future), timeout)
+    except (asyncio.CancelledError, asyncio.TimeoutError) as stopped:
+        on_cancel()
+        # Let the call stop and clean up before reporting; its own error is not the news.
+        with contextlib.suppress(Exception):
+            await future
+        if isinstance(stopped, asyncio.CancelledError) or timeout is None:
+            raise
         raise BlockingCallTimeoutError(_name(fn), timeout) from None
 
 

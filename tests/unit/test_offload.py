@@ -83,3 +83,49 @@ def test_uses_the_given_executor() -> None:
 def test_bad_timeout_is_refused(timeout: float) -> None:
     with pytest.raises(ValueError):
         asyncio.run(run_blocking(int, timeout=timeout))
+
+
+def test_on_cancel_stops_the_call_and_waits_for_its_cleanup_on_timeout() -> None:
+    stop = threading.Event()
+    cleaned: list[str] = []
+
+    def stoppable() -> None:
+        assert stop.wait(10)
+        cleaned.append("cleaned up")
+        raise RuntimeError("stopped")
+
+    async def main() -> None:
+        with pytest.raises(BlockingCallTimeoutError):
+            await run_blocking(stoppable, timeout=0.01, on_cancel=stop.set)
+        assert cleaned == ["cleaned up"]  # the cleanup ended before the error was raised
+
+    asyncio.run(main())
+
+
+def test_on_cancel_runs_when_the_awaiting_task_is_cancelled() -> None:
+    stop = threading.Event()
+    started = threading.Event()
+    cleaned: list[str] = []
+
+    def stoppable() -> str:
+        started.set()
+        assert stop.wait(10)
+        cleaned.append("cleaned up")
+        return "unused"
+
+    async def main() -> None:
+        task = asyncio.ensure_future(run_blocking(stoppable, on_cancel=stop.set))
+        while not started.is_set():
+            await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert cleaned == ["cleaned up"]
+
+    asyncio.run(main())
+
+
+def test_on_cancel_is_not_called_when_the_call_succeeds() -> None:
+    calls: list[int] = []
+    assert asyncio.run(run_blocking(abs, -4, timeout=5, on_cancel=lambda: calls.append(1))) == 4
+    assert calls == []
