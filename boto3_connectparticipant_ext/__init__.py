@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .auth import BoundTokens, bind_tokens, bound_tokens, unbind_tokens
 from .errors import (
     ChatEndedError,
     ConnectParticipantExtError,
@@ -26,7 +25,6 @@ from .errors import (
     RetiredEventError,
     WrongClientError,
 )
-from .model import data_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._plugin import (
@@ -38,8 +36,10 @@ if TYPE_CHECKING:  # pragma: no cover
         uninstall,
         unregister_client_flavour,
     )
+    from .auth import BoundTokens, bind_tokens, bound_tokens, unbind_tokens
     from .chat import AsyncChatSession, ChatSession
     from .inject import ConnectParticipantHelpers
+    from .model import data_path
     from .transcript import iter_transcript
     from .transfer import TransferConfig
 
@@ -80,6 +80,11 @@ _LAZY = {
     "install": "boto3_connectparticipant_ext._plugin",
     "is_installed": "boto3_connectparticipant_ext._plugin",
     "uninstall": "boto3_connectparticipant_ext._plugin",
+    "BoundTokens": "boto3_connectparticipant_ext.auth",
+    "bind_tokens": "boto3_connectparticipant_ext.auth",
+    "bound_tokens": "boto3_connectparticipant_ext.auth",
+    "unbind_tokens": "boto3_connectparticipant_ext.auth",
+    "data_path": "boto3_connectparticipant_ext.model",
     "ChatSession": "boto3_connectparticipant_ext.chat",
     "AsyncChatSession": "boto3_connectparticipant_ext.chat",
     "TransferConfig": "boto3_connectparticipant_ext.transfer",

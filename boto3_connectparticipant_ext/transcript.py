@@ -74,29 +74,42 @@ class TranscriptPaginationError(TranscriptError):
     """The service returned a ``NextToken`` this walk already used; the walk would never end."""
 
 
-class TranscriptIterator(Iterator[Item]):
-    """An iterator over transcript items that survives errors and can be resumed.
+class TranscriptWalk:
+    """The transcript walk without I/O: which request comes next, what a page yields.
 
-    Obtain one from :func:`iter_transcript`. ``last_id`` is the ``Id`` of the
-    last item yielded; ``initial_contact_id`` the ``InitialContactId`` the
-    service reported; ``pages`` the number of GetTranscript calls that
-    succeeded.
+    A driver loops: take :meth:`next_item` until it returns ``None``, then send
+    :meth:`next_request` (``None`` once the walk is over) and feed the answer to
+    :meth:`receive`. A failed call is simply not fed: the walk keeps its place and the
+    same request comes next. Both :class:`TranscriptIterator` (sync) and
+    ``aio.transcript.AsyncTranscriptIterator`` drive this one engine.
+
+    Examples
+    --------
+    >>> walk = TranscriptWalk({"MaxResults": 2})
+    >>> walk.next_item() is None, walk.next_request()
+    (True, {'MaxResults': 2})
+    >>> walk.receive({"Transcript": [{"Id": "a"}, {"Id": "b"}], "NextToken": "t1"})
+    >>> walk.next_item()["Id"], walk.next_item()["Id"], walk.next_item()
+    ('a', 'b', None)
+    >>> walk.next_request()
+    {'MaxResults': 2, 'NextToken': 't1'}
+    >>> walk.receive({"Transcript": [{"Id": "b"}, {"Id": "c"}]})
+    >>> [walk.next_item()["Id"], walk.next_item(), walk.next_request(), walk.last_id]
+    ['c', None, None, 'c']
     """
 
     def __init__(
         self,
-        client: Any,
-        *,
         request: dict[str, Any],
+        *,
         skip_id: Optional[str] = None,
         next_token: Optional[str] = None,
     ) -> None:
-        self._client = client
         self._request = request
         self._skip_id = skip_id
         self._next_token = next_token
-        self._buffer: deque[Item] = deque()
-        self._finished = False
+        self.buffer: deque[Item] = deque()
+        self.finished = False
         self._previous_ids: frozenset[str] = frozenset()
         # Digests of every NextToken asked for: any repeat (not only the last) is a cycle.
         self._used_tokens: set[bytes] = set()
@@ -107,30 +120,34 @@ class TranscriptIterator(Iterator[Item]):
         self.pages = 0
 
     def __repr__(self) -> str:
-        return (
-            f"TranscriptIterator(pages={self.pages}, buffered={len(self._buffer)}, "
-            f"finished={self._finished})"
-        )
+        return f"TranscriptWalk({self.state()})"
 
-    def __iter__(self) -> TranscriptIterator:
-        return self
+    def state(self) -> str:
+        """Pages received, items buffered and whether the walk is over (for reprs)."""
+        return f"pages={self.pages}, buffered={len(self.buffer)}, finished={self.finished}"
 
-    def __next__(self) -> Item:
-        buffer = self._buffer
-        while not buffer:
-            if self._finished:
-                raise StopIteration
-            self._fetch_page()
-        item = buffer.popleft()
+    def next_item(self) -> Optional[Item]:
+        """The next item of the pages received, or ``None`` when a page (or the end) is due."""
+        if not self.buffer:
+            return None
+        item = self.buffer.popleft()
         self.last_id = item.get("Id", self.last_id)
         return item
 
-    def _fetch_page(self) -> None:
+    def next_request(self) -> Optional[dict[str, Any]]:
+        """The GetTranscript parameters of the next page, or ``None`` when the walk is over."""
+        if self.finished:
+            return None
         parameters = dict(self._request)
         if self._next_token is not None:
             parameters["NextToken"] = self._next_token
-        # On error nothing below runs: the iterator keeps its place for a retry.
-        response = self._client.get_transcript(**parameters)
+        return parameters
+
+    def receive(self, response: Any) -> None:
+        """Take the answer to :meth:`next_request`: check it, buffer its new items, move on.
+
+        On an error nothing changes: the same request comes next.
+        """
         if not isinstance(response.get("Transcript"), list):
             raise TranscriptResponseError(
                 "GetTranscript answered without a Transcript (truncated or malformed response); "
@@ -150,8 +167,8 @@ class TranscriptIterator(Iterator[Item]):
         if digest is not None:
             self._used_tokens.add(digest)
         self._next_token = token
-        self._finished = token is None
-        self._buffer.extend(fresh)
+        self.finished = token is None
+        self.buffer.extend(fresh)
 
     def _fresh_items(self, items: Any) -> list[Item]:
         previous = self._previous_ids
@@ -170,6 +187,60 @@ class TranscriptIterator(Iterator[Item]):
             # One page of Ids is all the memory needed: overlaps are between neighbours.
             self._previous_ids = frozenset(page_ids)
         return fresh
+
+
+class _WalkView:
+    """``last_id``, ``initial_contact_id`` and ``pages`` of the walk a driver runs."""
+
+    _walk: TranscriptWalk
+
+    @property
+    def last_id(self) -> Optional[str]:
+        """The ``Id`` of the last item yielded."""
+        return self._walk.last_id
+
+    @property
+    def initial_contact_id(self) -> Optional[str]:
+        """The ``InitialContactId`` the service reported (after the first page)."""
+        return self._walk.initial_contact_id
+
+    @property
+    def pages(self) -> int:
+        """The number of GetTranscript calls that succeeded."""
+        return self._walk.pages
+
+
+class TranscriptIterator(_WalkView, Iterator[Item]):
+    """An iterator over transcript items that survives errors and can be resumed.
+
+    Obtain one from :func:`iter_transcript`. ``last_id`` is the ``Id`` of the
+    last item yielded; ``initial_contact_id`` the ``InitialContactId`` the
+    service reported; ``pages`` the number of GetTranscript calls that
+    succeeded. The thin sync driver of :class:`TranscriptWalk`.
+    """
+
+    def __init__(self, client: Any, walk: TranscriptWalk) -> None:
+        self._client = client
+        self._walk = walk
+
+    def __repr__(self) -> str:
+        return f"TranscriptIterator({self._walk.state()})"
+
+    def __iter__(self) -> TranscriptIterator:
+        return self
+
+    def __next__(self) -> Item:
+        walk = self._walk
+        buffer = walk.buffer
+        while not buffer:
+            request = walk.next_request()
+            if request is None:
+                raise StopIteration
+            # On error nothing is fed: the walk keeps its place for a retry.
+            walk.receive(self._client.get_transcript(**request))
+        item = buffer.popleft()
+        walk.last_id = item.get("Id", walk.last_id)
+        return item
 
 
 def _token_digest(token: Any) -> bytes:
@@ -227,6 +298,35 @@ def iter_transcript(
     >>> missed = list(iter_transcript(client, AfterId=last_seen_id))   # doctest: +SKIP
     """
     check_client(client, needs=("get_transcript",))
+    walk = transcript_walk(
+        ConnectionToken=ConnectionToken,
+        Order=Order,
+        AfterId=AfterId,
+        BeforeId=BeforeId,
+        ContactId=ContactId,
+        MaxResults=MaxResults,
+        StartPosition=StartPosition,
+        ScanDirection=ScanDirection,
+        SortOrder=SortOrder,
+        NextToken=NextToken,
+    )
+    return TranscriptIterator(client, walk)
+
+
+def transcript_walk(
+    *,
+    ConnectionToken: Optional[str] = None,
+    Order: Optional[str] = None,
+    AfterId: Optional[str] = None,
+    BeforeId: Optional[str] = None,
+    ContactId: Optional[str] = None,
+    MaxResults: int = MAX_PAGE_SIZE,
+    StartPosition: Optional[dict[str, Any]] = None,
+    ScanDirection: Optional[str] = None,
+    SortOrder: Optional[str] = None,
+    NextToken: Optional[str] = None,
+) -> TranscriptWalk:
+    """The :class:`TranscriptWalk` for :func:`iter_transcript`'s arguments (checked here)."""
     page_size = _page_size(MaxResults)
     raw = {
         "StartPosition": StartPosition,
@@ -258,9 +358,9 @@ def iter_transcript(
                 if value is not None and name != "NextToken"
             }
         )
-        return TranscriptIterator(client, request=request, next_token=NextToken)
+        return TranscriptWalk(request, next_token=NextToken)
     request.update(_positioning(Order=Order, AfterId=AfterId, BeforeId=BeforeId))
-    return TranscriptIterator(client, request=request, skip_id=AfterId or BeforeId)
+    return TranscriptWalk(request, skip_id=AfterId or BeforeId)
 
 
 def _positioning(

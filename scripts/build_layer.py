@@ -213,7 +213,7 @@ def build_layer(
 
 def _default_output(python_version: str, arch: str, without_aws_sdk: bool) -> Path:
     found = re.search(
-        r'^__version__ = "([^"]+)"', (REPO_ROOT / PACKAGE / "__init__.py").read_text(), re.M
+        r'^__version__ = "([^"]+)"', (REPO_ROOT / PACKAGE / "_version.py").read_text(), re.M
     )
     version = found.group(1) if found else "0"
     flavour = "-slim" if without_aws_sdk else ""

@@ -1,12 +1,9 @@
 """``async for item in iter_transcript(client)``: the transcript iterator for aiobotocore clients.
 
-The walking logic (positioning, paging, de-duplication by ``Id``, the loop guard, resuming after
-an error) is the sync engine's, :class:`boto3_connectparticipant_ext.transcript.TranscriptIterator`,
-reused as is: it is driven with a stand-in client whose ``get_transcript`` hands over the page the
-async side has just awaited. When the sync iterator needs a page it does not have yet, the
-stand-in raises; the engine's contract is that an error leaves it in place and the next
-``next()`` asks for the same page again, so the async side awaits that page on the real client and
-steps the engine once more.
+The thin asyncio driver of :class:`boto3_connectparticipant_ext.transcript.TranscriptWalk`, the
+same sans-I/O engine the sync iterator drives: positioning, paging, de-duplication by ``Id``,
+the loop guard on repeated ``NextToken`` values, and resuming after an error (a failed call is
+not fed to the walk, so awaiting the next item again asks for the same page).
 
 Examples
 --------
@@ -26,31 +23,7 @@ from boto3_connectparticipant_ext._validation import check_client
 Item = dict[str, Any]
 
 
-class _PageNeeded(Exception):
-    """Raised by the stand-in client: the engine wants a page that has not been fetched yet."""
-
-    def __init__(self, parameters: dict[str, Any]) -> None:
-        super().__init__("GetTranscript page not fetched yet")
-        self.parameters = parameters
-
-
-class _PageHandOver:
-    """The stand-in client the sync engine calls; it returns the page awaited for it."""
-
-    def __init__(self) -> None:
-        self._ready: Optional[tuple[dict[str, Any], Any]] = None
-
-    def hand_over(self, parameters: dict[str, Any], response: Any) -> None:
-        self._ready = (parameters, response)
-
-    def get_transcript(self, **parameters: Any) -> Any:
-        ready, self._ready = self._ready, None
-        if ready is None or ready[0] != parameters:
-            raise _PageNeeded(parameters)
-        return ready[1]
-
-
-class AsyncTranscriptIterator(AsyncIterator[Item]):
+class AsyncTranscriptIterator(_engine._WalkView, AsyncIterator[Item]):
     """An async iterator over transcript items; same guarantees as the sync one.
 
     ``last_id``, ``initial_contact_id`` and ``pages`` mean what they mean on
@@ -58,43 +31,26 @@ class AsyncTranscriptIterator(AsyncIterator[Item]):
     the next item again retries the same page without losing or repeating an item.
     """
 
-    def __init__(
-        self, client: Any, engine: _engine.TranscriptIterator, pages: _PageHandOver
-    ) -> None:
+    def __init__(self, client: Any, walk: _engine.TranscriptWalk) -> None:
         self._client = client
-        self._engine = engine
-        self._pages = pages
+        self._walk = walk
 
     def __repr__(self) -> str:
-        return f"Async{self._engine!r}"
-
-    @property
-    def last_id(self) -> Optional[str]:
-        """The ``Id`` of the last item yielded."""
-        return self._engine.last_id
-
-    @property
-    def initial_contact_id(self) -> Optional[str]:
-        """The ``InitialContactId`` the service reported (after the first page)."""
-        return self._engine.initial_contact_id
-
-    @property
-    def pages(self) -> int:
-        """The number of GetTranscript calls that succeeded."""
-        return self._engine.pages
+        return f"AsyncTranscriptIterator({self._walk.state()})"
 
     def __aiter__(self) -> AsyncTranscriptIterator:
         return self
 
     async def __anext__(self) -> Item:
+        walk = self._walk
         while True:
-            try:
-                return next(self._engine)
-            except StopIteration:
-                raise StopAsyncIteration from None
-            except _PageNeeded as needed:
-                response = await self._client.get_transcript(**needed.parameters)
-                self._pages.hand_over(needed.parameters, response)
+            item = walk.next_item()
+            if item is not None:
+                return item
+            request = walk.next_request()
+            if request is None:
+                raise StopAsyncIteration
+            walk.receive(await self._client.get_transcript(**request))
 
 
 def iter_transcript(
@@ -124,9 +80,7 @@ def iter_transcript(
     ...         print(item["Id"])
     """
     check_client(client, needs=("get_transcript",))
-    pages = _PageHandOver()
-    engine = _engine.iter_transcript(
-        pages,
+    walk = _engine.transcript_walk(
         ConnectionToken=ConnectionToken,
         Order=Order,
         AfterId=AfterId,
@@ -138,4 +92,4 @@ def iter_transcript(
         SortOrder=SortOrder,
         NextToken=NextToken,
     )
-    return AsyncTranscriptIterator(client, engine, pages)
+    return AsyncTranscriptIterator(client, walk)

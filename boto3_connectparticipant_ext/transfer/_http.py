@@ -24,7 +24,7 @@ import urllib3
 from botocore.httpsession import get_cert_path
 from botocore.utils import get_environ_proxies
 
-from boto3_connectparticipant_ext import __version__
+from boto3_connectparticipant_ext._version import __version__
 from boto3_connectparticipant_ext.redact import redact_text
 
 if TYPE_CHECKING:

@@ -1,26 +1,32 @@
-"""What to do with an S3 answer or a transport error: succeed, retry, or give up typed."""
+"""The one retry loop of uploads and downloads, and what an S3 error answer says.
+
+:func:`run_attempts` applies a :class:`~.._policy.TransferRetry` to any attempt function:
+each attempt returns its result or a :class:`Failure`; the loop rewinds progress, asks the
+policy for the next attempt (or its give-up error), checks the presigned URL's lifetime
+through a :class:`UrlLease` (renewed when the policy allows, else a typed expiry error), and
+sleeps through the transfer's ``OSUtils``.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
 import json
-import random
 import re
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Protocol, TypeVar, Union
 
 from botocore.utils import parse_timestamp
 
 from boto3_connectparticipant_ext.redact import redact_text
-from boto3_connectparticipant_ext.transfer.config import TransferConfig
+from boto3_connectparticipant_ext.transfer._policy import TransferRetry
+from boto3_connectparticipant_ext.transfer.osutils import OSUtils
+from boto3_connectparticipant_ext.transfer.progress import ProgressTracker
 
+T = TypeVar("T")
 _ERROR_BODY_LIMIT = 16 * 1024
 _XML_CODE = re.compile(rb"<Code>\s*([^<]{1,100}?)\s*</Code>")
 _XML_MESSAGE = re.compile(rb"<Message>\s*([^<]{0,300}?)\s*</Message>")
-_RETRYABLE_CODES = frozenset(
-    {"RequestTimeout", "SlowDown", "InternalError", "ServiceUnavailable", "Throttling"}
-)
 #: Seconds before the stated expiry at which a URL is treated as expired (clock skew).
 EXPIRY_MARGIN = 2.0
 
@@ -38,12 +44,6 @@ class S3Answer:
     def expired(self) -> bool:
         return self.status in (400, 403) and (
             "expired" in self.message.lower() or (self.code or "") in ("ExpiredToken",)
-        )
-
-    @property
-    def retryable(self) -> bool:
-        return (
-            self.status in (408, 429) or self.status >= 500 or (self.code or "") in _RETRYABLE_CODES
         )
 
     def describe(self) -> str:
@@ -108,17 +108,6 @@ def _retry_after(headers: Mapping[str, str]) -> Optional[float]:
     return seconds if seconds >= 0 else None
 
 
-def backoff_delay(
-    *, attempt: int, config: TransferConfig, retry_after: Optional[float] = None
-) -> float:
-    """Seconds to wait before attempt ``attempt + 1``: exponential, full jitter, capped."""
-    ceiling = min(config.backoff_max, config.backoff_base * (2 ** (attempt - 1)))
-    delay = random.uniform(0, ceiling)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, config.backoff_max))
-    return delay
-
-
 def parse_expiry(value: object) -> Optional[datetime.datetime]:
     """The ``UrlExpiry`` of a response as an aware datetime, or ``None`` when unknown."""
     if isinstance(value, datetime.datetime):
@@ -140,3 +129,60 @@ def seconds_left(expiry: Optional[datetime.datetime], now: datetime.datetime) ->
     if expiry is None:
         return float("inf")
     return (expiry - now).total_seconds() - EXPIRY_MARGIN
+
+
+@dataclasses.dataclass(frozen=True)
+class Failure:
+    """One failed attempt: what went wrong, the server's ``Retry-After``, and its kind."""
+
+    error: str
+    retry_after: Optional[float] = None
+    #: S3 said the presigned URL expired: renewed without waiting when the policy allows.
+    url_expired: bool = False
+    #: No retry can fix it (an untrusted certificate): give up at once.
+    permanent: bool = False
+
+
+class UrlLease(Protocol):
+    """The presigned URL of a transfer, as the retry loop sees it."""
+
+    def seconds_left(self) -> float:
+        """Seconds before the URL expires (minus a safety margin); ``inf`` when unknown."""
+
+    def renew(self) -> None:
+        """Replace the URL by a fresh one (only called when the policy refreshes URLs)."""
+
+    def expired_error(self, policy: TransferRetry, *, before_wait: bool) -> Exception:
+        """The error for a URL that expired (or would, during the next wait)."""
+
+
+def run_attempts(
+    attempt: Callable[[TransferRetry], Union[T, Failure]],
+    *,
+    policy: TransferRetry,
+    lease: UrlLease,
+    progress: ProgressTracker,
+    osutil: OSUtils,
+) -> T:
+    """Run ``attempt`` until it returns a result; raise the policy's errors otherwise."""
+    while True:
+        if lease.seconds_left() <= 0:
+            if not policy.refresh_url_on_expiry:
+                raise lease.expired_error(policy, before_wait=False)
+            lease.renew()
+        outcome = attempt(policy)
+        if not isinstance(outcome, Failure):
+            return outcome
+        if outcome.permanent:
+            raise policy.give_up(outcome.error) from None
+        if outcome.url_expired and policy.refresh_url_on_expiry:
+            lease.renew()
+            progress.rewind()
+            policy = policy.increment(outcome.error)
+            continue
+        progress.rewind()
+        policy = policy.increment(outcome.error, retry_after=outcome.retry_after)
+        delay = policy.backoff_time()
+        if not policy.refresh_url_on_expiry and lease.seconds_left() <= delay:
+            raise lease.expired_error(policy, before_wait=True)
+        osutil.sleep(delay)

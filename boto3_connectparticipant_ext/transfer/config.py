@@ -15,12 +15,14 @@ import math
 from collections.abc import Iterable
 from typing import Any, Optional
 
+from boto3_connectparticipant_ext._backoff import Backoff
 from boto3_connectparticipant_ext.service_limits import (
     ATTACHMENT_URL_EXPIRY_MAX_SECONDS,
     ATTACHMENT_URL_EXPIRY_MIN_SECONDS,
     DEFAULT_ATTACHMENT_EXTENSIONS,
     DEFAULT_ATTACHMENT_MAX_BYTES,
 )
+from boto3_connectparticipant_ext.transfer._policy import TransferRetry
 from boto3_connectparticipant_ext.transfer.errors import TransferConfigError
 
 #: The types Amazon Connect accepts by default (its "Feature specifications" page).
@@ -150,6 +152,23 @@ class TransferConfig:
             )
         for name, value in values.items():
             object.__setattr__(self, name, value)
+
+    @property
+    def retry(self) -> TransferRetry:
+        """The retry policy built from ``max_attempts``, ``backoff_base`` and ``backoff_max``.
+
+        Examples
+        --------
+        >>> policy = TransferConfig(max_attempts=3, backoff_base=0.5, backoff_max=4.0).retry
+        >>> policy.total, policy.backoff.ceiling(5)
+        (3, 4.0)
+        """
+        return TransferRetry(
+            total=self.max_attempts,
+            backoff=Backoff(
+                base=self.backoff_base, factor=2.0, cap=self.backoff_max, full_jitter=True
+            ),
+        )
 
     def replace(self, **changes: Any) -> TransferConfig:
         """Return a copy with ``changes`` applied (validated like the constructor).

@@ -42,10 +42,12 @@ from boto3_connectparticipant_ext.transfer._http import (
     http_for_client,
     is_permanent,
 )
+from boto3_connectparticipant_ext.transfer._policy import TransferRetry
 from boto3_connectparticipant_ext.transfer._retry import (
-    backoff_delay,
+    Failure,
     parse_expiry,
     read_error_answer,
+    run_attempts,
     seconds_left,
 )
 from boto3_connectparticipant_ext.transfer._sink import (
@@ -372,58 +374,60 @@ def _download(
         "token": token,
         "expires_in": config.url_expiry_seconds,
     }
-    link = _Link.fetch(client, **fetch)
+    lease = _DownloadLease(client, fetch, osutil, _Link.fetch(client, **fetch))
     transport = http or http_for_client(client)
     timeout = transport.timeout(connect=config.connect_timeout, read=config.read_timeout)
-    last_error = ""
-    for attempt in range(1, config.max_attempts + 1):
-        if seconds_left(link.expiry, osutil.utcnow()) <= 0:
-            link = _Link.fetch(client, **fetch)
+    policy = config.retry.for_action(
+        f"the download of attachment {attachment_id}",
+        DownloadFailedError,
+        refresh_url_on_expiry=True,
+    )
+
+    def attempt(policy: TransferRetry) -> Union[int, Failure]:
+        link = lease.link
         sink.restart()
-        retry_after = None
         try:
             response = transport.request(
                 "GET", link.url, headers={"User-Agent": USER_AGENT}, timeout=timeout
             )
         except TRANSPORT_ERRORS as error:
-            last_error = describe_error(error)
-            if is_permanent(error):
-                raise DownloadFailedError(
-                    action=f"the download of attachment {attachment_id}",
-                    attempts=attempt,
-                    last_error=last_error,
-                ) from None
-        else:
-            if response.status == 200:
-                try:
-                    return _receive(
-                        response, sink=sink, link=link, progress=progress, config=config
-                    )
-                except TRANSPORT_ERRORS as error:
-                    last_error = describe_error(error)
-                except _SizeMismatch as error:
-                    last_error = str(error)
-            else:
-                answer = read_error_answer(response)
-                if answer.expired:
-                    link = _Link.fetch(client, **fetch)
-                    last_error = answer.describe()
-                    progress.rewind()
-                    continue
-                if not answer.retryable:
-                    raise DownloadRefusedError(
-                        status=answer.status, error_code=answer.code, detail=answer.message
-                    )
-                last_error = answer.describe()
-                retry_after = answer.retry_after
-        progress.rewind()
-        if attempt < config.max_attempts:
-            osutil.sleep(backoff_delay(attempt=attempt, config=config, retry_after=retry_after))
-    raise DownloadFailedError(
-        action=f"the download of attachment {attachment_id}",
-        attempts=config.max_attempts,
-        last_error=last_error,
-    )
+            return Failure(describe_error(error), permanent=is_permanent(error))
+        if response.status == 200:
+            try:
+                return _receive(response, sink=sink, link=link, progress=progress, config=config)
+            except TRANSPORT_ERRORS as error:
+                return Failure(describe_error(error))
+            except _SizeMismatch as error:
+                return Failure(str(error))
+        answer = read_error_answer(response)
+        if answer.expired:
+            return Failure(answer.describe(), url_expired=True)
+        if not policy.is_retryable(answer.status, answer.code):
+            raise DownloadRefusedError(
+                status=answer.status, error_code=answer.code, detail=answer.message
+            )
+        return Failure(answer.describe(), retry_after=answer.retry_after)
+
+    return run_attempts(attempt, policy=policy, lease=lease, progress=progress, osutil=osutil)
+
+
+@dataclasses.dataclass
+class _DownloadLease:
+    """A download URL is renewed by a new GetAttachment whenever it expires."""
+
+    client: Any
+    fetch: dict[str, Any]
+    osutil: OSUtils
+    link: _Link
+
+    def seconds_left(self) -> float:
+        return seconds_left(self.link.expiry, self.osutil.utcnow())
+
+    def renew(self) -> None:
+        self.link = _Link.fetch(self.client, **self.fetch)
+
+    def expired_error(self, policy: TransferRetry, *, before_wait: bool) -> Exception:
+        raise AssertionError("download URLs are renewed")  # pragma: no cover
 
 
 def _receive(

@@ -18,6 +18,7 @@ answers 200 is indistinguishable on the client side, as with every HTTP client.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import tempfile
@@ -43,10 +44,12 @@ from boto3_connectparticipant_ext.transfer._http import (
     http_for_client,
     is_permanent,
 )
+from boto3_connectparticipant_ext.transfer._policy import TransferRetry
 from boto3_connectparticipant_ext.transfer._retry import (
-    backoff_delay,
+    Failure,
     parse_expiry,
     read_error_answer,
+    run_attempts,
     seconds_left,
 )
 from boto3_connectparticipant_ext.transfer.config import TransferConfig
@@ -312,46 +315,56 @@ def _put(
     osutil: OSUtils,
 ) -> None:
     timeout = http.timeout(connect=config.connect_timeout, read=config.read_timeout)
-    last_error = ""
-    for attempt in range(1, config.max_attempts + 1):
-        if seconds_left(expiry, osutil.utcnow()) <= 0:
-            raise UrlExpiredError(
-                "the upload URL expired before the upload could be sent"
-                + (f" (after {attempt - 1} failed attempt(s): {last_error})" if last_error else "")
-                + "; CompleteAttachmentUpload was not called, upload again"
-            )
+    policy = config.retry.for_action(
+        "the attachment upload", UploadFailedError, refresh_url_on_expiry=False
+    )
+
+    def attempt(policy: TransferRetry) -> Optional[Failure]:
         body = source.body(chunk_size=config.chunk_size, progress=progress)
-        retry_after = None
         try:
             response = http.request("PUT", url, headers=headers, body=body, timeout=timeout)
         except TRANSPORT_ERRORS as error:
-            last_error = describe_error(error)
-            if is_permanent(error):
-                raise UploadFailedError(
-                    action="the attachment upload", attempts=attempt, last_error=last_error
-                ) from None
-        else:
-            failure = _failed_attempt(response, body=body, source=source)
-            if failure is None:
-                return
-            last_error, retry_after = failure
-        progress.rewind()
-        if attempt < config.max_attempts:
-            delay = backoff_delay(attempt=attempt, config=config, retry_after=retry_after)
-            if seconds_left(expiry, osutil.utcnow()) <= delay:
-                raise UrlExpiredError(
-                    f"the upload URL expires before the next attempt (last error: {last_error}); "
-                    "CompleteAttachmentUpload was not called, upload again"
-                )
-            osutil.sleep(delay)
-    raise UploadFailedError(
-        action="the attachment upload", attempts=config.max_attempts, last_error=last_error
+            return Failure(describe_error(error), permanent=is_permanent(error))
+        return _failed_attempt(response, body=body, source=source, policy=policy)
+
+    run_attempts(
+        attempt, policy=policy, lease=_UploadLease(expiry, osutil), progress=progress, osutil=osutil
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _UploadLease:
+    """An upload URL cannot be renewed: once it expires, the upload must start over."""
+
+    expiry: Any
+    osutil: OSUtils
+
+    def seconds_left(self) -> float:
+        return seconds_left(self.expiry, self.osutil.utcnow())
+
+    def renew(self) -> None:  # pragma: no cover - the upload policy never refreshes
+        raise AssertionError("upload URLs are not renewed")
+
+    def expired_error(self, policy: TransferRetry, *, before_wait: bool) -> Exception:
+        if before_wait:
+            return UrlExpiredError(
+                f"the upload URL expires before the next attempt (last error: "
+                f"{policy.last_error}); CompleteAttachmentUpload was not called, upload again"
+            )
+        return UrlExpiredError(
+            "the upload URL expired before the upload could be sent"
+            + (
+                f" (after {policy.attempt - 1} failed attempt(s): {policy.last_error})"
+                if policy.last_error
+                else ""
+            )
+            + "; CompleteAttachmentUpload was not called, upload again"
+        )
+
+
 def _failed_attempt(
-    response: Any, *, body: Body, source: Source
-) -> Optional[tuple[str, Optional[float]]]:
+    response: Any, *, body: Body, source: Source, policy: TransferRetry
+) -> Optional[Failure]:
     """``None`` for a PUT that stored every byte; else the retryable failure and its wait.
 
     A 2xx counts only when every announced byte was handed to the socket:
@@ -366,10 +379,9 @@ def _failed_attempt(
             return None
         response.close()
         response.release_conn()
-        return (
+        return Failure(
             f"the server answered HTTP {response.status} having taken only {body.sent} of "
-            f"the {source.size} announced bytes",
-            None,
+            f"the {source.size} announced bytes"
         )
     answer = read_error_answer(response)
     if answer.expired:
@@ -377,11 +389,11 @@ def _failed_attempt(
             f"S3 refused the upload because its URL expired ({answer.describe()}); "
             "CompleteAttachmentUpload was not called, upload again"
         )
-    if not answer.retryable:
+    if not policy.is_retryable(answer.status, answer.code):
         raise UploadRefusedError(
             status=answer.status, error_code=answer.code, detail=answer.message
         )
-    return answer.describe(), answer.retry_after
+    return Failure(answer.describe(), retry_after=answer.retry_after)
 
 
 def _put_headers(to_include: dict[str, str], *, size: int) -> dict[str, str]:
