@@ -36,18 +36,14 @@ def require_text(value: Any, name: str, *, limit: Optional[int] = None) -> None:
         raise ChatConfigError(f"{name} is longer than {limit} characters")
 
 
-def require_token(value: Any, name: str) -> None:
-    """``value`` must be a token botocore can send as it is (see ``_validation``).
-
-    The session keeps the value it was given, so surrounding whitespace (a
-    newline read from a file) is refused here rather than stripped.
-    """
+def require_token(value: Any, name: str) -> str:
+    """``value`` normalised like every token of the package (``_validation.token_argument``):
+    surrounding whitespace (a newline read from a file) is stripped; a non-``str`` raises
+    :class:`~.errors.ChatArgumentError`, an empty value or a control character
+    :class:`~.errors.ChatConfigError`."""
     if not isinstance(value, str):
         raise ChatArgumentError(f"{name} must be a non-empty string, got {_got(value)}")
-    if token_argument(value, name=name, error=ChatConfigError) != value:
-        raise ChatConfigError(
-            f"{name} has leading or trailing whitespace (a newline read from a file?); strip it"
-        )
+    return token_argument(value, name=name, error=ChatConfigError)
 
 
 def require_optional_text(value: Any, name: str, *, limit: Optional[int] = None) -> None:
@@ -105,10 +101,12 @@ def check_session_arguments(
     leave_on_exit: Any,
     participant_id: Any,
     id_limit: int,
-) -> None:
-    """Check every argument of ``AsyncChatSession(...)`` / ``.resume(...)``."""
+) -> Optional[str]:
+    """Check every argument of ``AsyncChatSession(...)`` / ``.resume(...)``; return the
+    participant token normalised (``None`` when none is given)."""
+    token: Optional[str] = None
     if token_required or participant_token is not None:
-        require_token(participant_token, "participant_token")
+        token = require_token(participant_token, "participant_token")
     require_optional_text(region_name, "region_name")
     require_optional_text(endpoint_url, "endpoint_url")
     require_client(client)
@@ -118,6 +116,7 @@ def check_session_arguments(
     require_bool(websocket, "websocket")
     require_bool(leave_on_exit, "leave_on_exit")
     require_optional_text(participant_id, "participant_id", limit=id_limit)
+    return token
 
 
 def check_message(content: Any, content_type: Any) -> None:

@@ -76,6 +76,23 @@ class EventBuffer(Generic[T]):
             self._changed.notify_all()
             return got
 
+    async def get_ready(
+        self, timeout: Optional[float] = None, *, limit: int
+    ) -> Union[list[T], Closed, None]:
+        """Every item ready (at most ``limit``, waiting like :meth:`get` for the first):
+        one hand-off for a whole backlog. A :class:`Closed` marker once closed and
+        drained; ``None`` when ``timeout`` passed first."""
+        first = await self.get(timeout)
+        if first is None or isinstance(first, Closed):
+            return first
+        batch = [first]
+        while self._items and len(batch) < limit:
+            batch.append(self._items.popleft())
+        if len(batch) > 1:
+            async with self._changed:
+                self._changed.notify_all()
+        return batch
+
     def take_nowait(self) -> Union[T, Closed, None]:
         """Next item or the :class:`Closed` marker without waiting (``None``: empty, open).
 

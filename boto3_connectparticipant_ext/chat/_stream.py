@@ -18,6 +18,15 @@ from typing import Any, Callable, Optional
 from ..redact import describe_error, redact_text
 from . import _protocol as protocol
 from ._backoff import Backoff
+from ._schedule import (
+    LOST,
+    PING_UNANSWERED,
+    SEND_HEARTBEAT,
+    SEND_PING,
+    Keepalive,
+    Reconnect,
+    socket_refresh_due,
+)
 from ._sequencer import Sequencer
 from ._stream_api import ChatGone, StreamHooks
 from ._transport import Connector, Socket, SocketClosed
@@ -38,17 +47,18 @@ logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 class _Link:
     """One open, subscribed socket and its tasks."""
 
-    def __init__(self, socket: Socket, opened_at: float, number: int) -> None:
+    def __init__(self, socket: Socket, opened_at: float, number: int, config: ChatConfig) -> None:
         self.socket = socket
         self.opened_at = opened_at
         self.number = number
         loop = asyncio.get_running_loop()
         self.lost: asyncio.Future[str] = loop.create_future()
         self.subscribed: asyncio.Future[bool] = loop.create_future()
-        self.heartbeat_answered = True
-        self.heartbeat_outstanding = False
-        self.healthy = False
-        self.ping_outstanding = False
+        self.timing = Keepalive(
+            heartbeat_interval=config.heartbeat_interval,
+            ping_interval=config.ping_interval,
+            now=opened_at,
+        )
         self.retiring = False
         # The reader is handing an item over (waiting for buffer room or for
         # the delivery lock): it cannot see a heartbeat echo meanwhile.
@@ -152,7 +162,7 @@ class ChatStream:
     async def _open_link(self, url: str) -> _Link:
         socket = await self._connector(url, self._config.open_timeout)
         self._links_opened += 1
-        link = _Link(socket, self._clock(), self._links_opened)
+        link = _Link(socket, self._clock(), self._links_opened, self._config)
         self._all_links.add(link)
         link.reader = asyncio.get_running_loop().create_task(self._read(link))
         try:
@@ -229,12 +239,10 @@ class ChatStream:
                         finally:
                             link.delivering = False
                 elif frame.kind == protocol.HEARTBEAT:
-                    link.heartbeat_answered = True
-                    if not link.healthy:
-                        link.healthy = True
+                    if link.timing.heartbeat_received():
                         self._backoff.reset()
                 elif frame.kind == protocol.PING:
-                    link.ping_outstanding = False
+                    link.timing.ping_received()
                     if not frame.ok:
                         self._emit_soon(DeepHeartbeatFailedEvent(reason=frame.detail))
                 elif frame.kind == protocol.SUBSCRIBE:
@@ -257,37 +265,29 @@ class ChatStream:
         link.keepalive = asyncio.get_running_loop().create_task(self._keepalive(link))
 
     async def _keepalive(self, link: _Link) -> None:
-        """Heartbeats and deep pings on one timer; a missed heartbeat loses the link."""
-        config = self._config
-        next_heartbeat = self._clock() + config.heartbeat_interval
-        next_ping = self._clock() + config.ping_interval
+        """Drive ``link.timing`` (heartbeats and deep pings); a missed heartbeat loses the link."""
+        timing = link.timing
+        timing.restart(self._clock())
         try:
             while not link.lost.done():
-                await asyncio.sleep(max(0.0, min(next_heartbeat, next_ping) - self._clock()))
-                now = self._clock()
-                if now >= next_heartbeat:
-                    # A reader stalled by a full consumer buffer cannot see the
-                    # echo: that is backpressure, not a dead socket. The buffer
-                    # may have room again already (the consumer took an event in
-                    # this same loop turn) while the reader has not run yet: a
-                    # reader still inside a delivery is stalled all the same.
-                    stalled = (
-                        link.delivering or self._backpressure_seen or self._hooks.backpressured()
-                    )
-                    if link.heartbeat_outstanding and not link.heartbeat_answered and not stalled:
+                await asyncio.sleep(max(0.0, timing.deadline() - self._clock()))
+                # A reader stalled by a full consumer buffer cannot see the echo:
+                # that is backpressure, not a dead socket. The buffer may have room
+                # again already (the consumer took an event in this same loop turn)
+                # while the reader has not run yet: a reader still inside a
+                # delivery is stalled all the same.
+                stalled = link.delivering or self._backpressure_seen or self._hooks.backpressured()
+                for action in timing.on_time(self._clock(), stalled=stalled):
+                    if action == LOST:
                         link.mark_lost("missed heartbeat")
                         return
-                    self._backpressure_seen = False
-                    link.heartbeat_answered = False
-                    link.heartbeat_outstanding = True
-                    await link.socket.send(protocol.HEARTBEAT_FRAME)
-                    next_heartbeat = now + config.heartbeat_interval
-                if now >= next_ping:
-                    if link.ping_outstanding:
+                    if action == SEND_HEARTBEAT:
+                        self._backpressure_seen = False
+                        await link.socket.send(protocol.HEARTBEAT_FRAME)
+                    elif action == PING_UNANSWERED:
                         self._emit_soon(DeepHeartbeatFailedEvent(reason="no answer to aws/ping"))
-                    link.ping_outstanding = True
-                    await link.socket.send(protocol.PING_FRAME)
-                    next_ping = now + config.ping_interval
+                    elif action == SEND_PING:
+                        await link.socket.send(protocol.PING_FRAME)
         except SocketClosed as closed:
             link.mark_lost(closed.reason or "socket closed")
 
@@ -366,9 +366,9 @@ class ChatStream:
             while not (self._closing or self.ended):
                 link = self._link
                 assert link is not None
-                due = link.opened_at + self._config.socket_max_age
-                if refresh_retry_at is not None:
-                    due = max(due, refresh_retry_at)
+                due = socket_refresh_due(
+                    link.opened_at, max_age=self._config.socket_max_age, retry_at=refresh_retry_at
+                )
                 done, _ = await asyncio.wait({link.lost}, timeout=max(0.0, due - self._clock()))
                 if self._closing or self.ended:
                     return
@@ -389,7 +389,7 @@ class ChatStream:
                 reason = link.lost.result()
                 await self._retire(link)
                 await self._deliver_event(ConnectionLostEvent(reason=redact_text(reason)))
-                if not await self._reconnect(was_healthy=link.healthy):
+                if not await self._reconnect(was_healthy=link.timing.healthy):
                     return
         except asyncio.CancelledError:
             raise
@@ -416,11 +416,16 @@ class ChatStream:
 
     async def _reconnect(self, *, was_healthy: bool) -> bool:
         """Reconnect with backoff and fill the gap; ``False`` when the stream is over."""
-        attempts = 0
-        if not was_healthy:
-            await asyncio.sleep(self._backoff.next_delay())
+        run = Reconnect(
+            self._backoff,
+            max_attempts=self._config.max_reconnect_attempts,
+            was_healthy=was_healthy,
+        )
+        first_delay = run.first_delay()
+        if first_delay is not None:
+            await asyncio.sleep(first_delay)
         while not (self._closing or self.ended):
-            attempts += 1
+            attempts = run.start_attempt()
             link: Optional[_Link] = None
             try:
                 url = await self._hooks.create_websocket(refresh_credentials=True)
@@ -450,9 +455,9 @@ class ChatStream:
                 self._held.clear()
                 if link is not None:
                     await self._discard_link(link)
-                limit = self._config.max_reconnect_attempts
                 logger.info("chat reconnect attempt %d failed: %s", attempts, describe_error(error))
-                if limit is not None and attempts >= limit:
+                delay = run.failed()
+                if delay is None:
                     await self._hooks.stream_failed(
                         ChatConnectionError(
                             f"chat websocket lost; {attempts} reconnect attempts failed "
@@ -460,7 +465,7 @@ class ChatStream:
                         )
                     )
                     return False
-                await asyncio.sleep(self._backoff.next_delay())
+                await asyncio.sleep(delay)
         return False
 
     async def end_offline(self) -> None:

@@ -19,7 +19,6 @@ import asyncio
 import collections
 import concurrent.futures
 import functools
-import inspect
 import json
 import logging
 import math
@@ -28,7 +27,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Callable, Optional, TypeVar
 
 from ..auth import bind_tokens
-from ..redact import describe_error, mask, secrets_allowed_in_logs, start_redacting_logs
+from ..redact import describe_error, mask
 from . import _throttle
 from ._arguments import (
     Callback,
@@ -42,7 +41,9 @@ from ._arguments import (
     resolve_kind,
 )
 from ._buffer import Closed, EventBuffer
+from ._callbacks import Callbacks
 from ._client import build_client
+from ._schedule import refresh_retry_backoff, token_refresh_due
 from ._sequencer import Sequencer, anchors
 from ._service_errors import is_access_denied, message_refused, websocket_url
 from ._stream import ChatGone, ChatStream
@@ -126,9 +127,10 @@ class AsyncChatSession:
     and ping frames on the socket. A 403 on CreateParticipantConnection means
     the chat has ended.
 
-    Creating a session turns on the package's log redaction (as ``install()``
-    does) so botocore's DEBUG logs never show its tokens or websocket URL;
-    ``BOTO3_CONNECTPARTICIPANT_EXT_LOG_SECRETS=1`` opts out.
+    Creating a session does not change logging: botocore's DEBUG logs show
+    tokens unless log redaction is on (``install()`` turns it on, or call
+    ``redact.start_redacting_logs()``). A token given with surrounding
+    whitespace is stripped, as everywhere in the package.
 
     Examples
     --------
@@ -155,7 +157,7 @@ class AsyncChatSession:
         _state: Optional[SessionState] = None,
     ) -> None:
         # Every argument is checked before anything else happens (no client, no call).
-        check_session_arguments(
+        participant_token = check_session_arguments(
             participant_token=participant_token,
             token_required=_state is None,
             region_name=region_name,
@@ -170,9 +172,6 @@ class AsyncChatSession:
             id_limit=_MAX_ID_LENGTH,
         )
         self._config = chat_config or ChatConfig()
-        if not secrets_allowed_in_logs():
-            # botocore's DEBUG logs print this session's tokens and websocket URL.
-            start_redacting_logs()
         self._client = build_client(
             client=client,
             session=session,
@@ -202,7 +201,7 @@ class AsyncChatSession:
         self._connector: Connector = open_websocket
         self._phase = _NEW
         self._consumer: Optional[str] = None
-        self._callbacks: list[tuple[type[ChatEvent], Callback]] = []
+        self._callbacks = Callbacks()
         # Bound to the event loop of the first connect (or first API call).
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._executor: Optional[concurrent.futures.ThreadPoolExecutor] = None
@@ -662,16 +661,11 @@ class AsyncChatSession:
         ...     chat.on("message", lambda event: print(event.content))
         ...     chat.on("chat.ended", lambda event: print("bye"))
         """
-        entry = (resolve_kind(kind), check_callback(callback))
+        kind, callback = resolve_kind(kind), check_callback(callback)
         self._claim_consumer(_CALLBACKS)
-        self._callbacks.append(entry)
+        remove = self._callbacks.add(kind, callback)
         if self._phase == _OPEN and self._dispatcher is None:
             self._start_dispatcher()
-
-        def remove() -> None:
-            if entry in self._callbacks:
-                self._callbacks.remove(entry)
-
         return remove
 
     def _claim_consumer(self, consumer: str) -> None:
@@ -695,14 +689,7 @@ class AsyncChatSession:
                 event = await self._next_event(None)
                 if event is None:
                     return
-                for kind, callback in list(self._callbacks):
-                    if isinstance(event, kind):
-                        try:
-                            result = callback(event)
-                            if inspect.isawaitable(result):
-                                await result
-                        except Exception:
-                            logger.exception("chat event callback %r failed", callback)
+                await self._callbacks.dispatch_async(event)
         except Exception as error:
             logger.error("chat event stream ended with an error: %s", describe_error(error))
 
@@ -722,9 +709,26 @@ class AsyncChatSession:
         self._note_consumed(got)
         return got
 
-    async def _give_back(self, event: ChatEvent) -> None:
+    async def _next_events(self, timeout: Optional[float], limit: int) -> list[ChatEvent]:
+        """Every ready event (at most ``limit``), not yet marked consumed: the thread
+        driver takes a backlog in one hop. ``[]`` at the end or after ``timeout``."""
+        if self._buffer is None:
+            if self._phase == _CLOSED:
+                return []
+            raise ChatNotConnectedError("connect() the session (or use it with `with`) first")
+        got = await self._buffer.get_ready(timeout, limit=limit)
+        if got is None:
+            return []
+        if isinstance(got, Closed):
+            if got.error is not None:
+                raise got.error
+            return []
+        return got
+
+    async def _give_back(self, *events: ChatEvent) -> None:
         if self._buffer is not None:
-            await self._buffer.push_front(event)
+            for event in reversed(events):
+                await self._buffer.push_front(event)
 
     def _note_consumed(self, event: ChatEvent) -> None:
         if isinstance(event, ItemEvent) and event.raw is not None and anchors(event.raw):
@@ -851,15 +855,13 @@ class AsyncChatSession:
 
     def _refresh_due(self) -> Optional[float]:
         """Epoch seconds when the ConnectionToken should be refreshed (``None``: never)."""
-        if self._chat_ended or self._participant_token is None or self._connection_expiry is None:
+        if self._chat_ended or self._participant_token is None:
             return None
-        expiry = parse_timestamp(self._connection_expiry)
-        if expiry is None:
-            return None
-        obtained = self._token_obtained_at or time.time()
-        # Never more than half the lifetime early, or a short-lived token refreshes in a loop.
-        margin = min(self._config.token_refresh_margin, max(0.0, expiry - obtained) / 2)
-        return expiry - margin
+        return token_refresh_due(
+            self._connection_expiry,
+            obtained_at=self._token_obtained_at or time.time(),
+            margin=self._config.token_refresh_margin,
+        )
 
     async def _ensure_fresh_token(self) -> None:
         due = self._refresh_due()
@@ -891,7 +893,7 @@ class AsyncChatSession:
         """Refresh the ConnectionToken ahead of its expiry for as long as the session is open."""
         changed = self._credentials_changed
         assert changed is not None
-        failures = 0
+        waits = refresh_retry_backoff(self._config.reconnect_max_delay)
         while not self._chat_ended:
             changed.clear()
             due = self._refresh_due()
@@ -910,12 +912,9 @@ class AsyncChatSession:
             due = self._refresh_due()
             if due is not None and time.time() >= due:
                 # The refresh failed and the old token is still in use: wait, do not spin.
-                failures += 1
-                await asyncio.sleep(
-                    min(self._config.reconnect_max_delay, 2.0 ** min(failures, 10) / 2)
-                )
+                await asyncio.sleep(waits.next_delay())
             else:
-                failures = 0
+                waits.reset()
 
     async def _transcript_iterator(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         from ..transcript import iter_transcript

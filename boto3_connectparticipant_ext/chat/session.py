@@ -22,6 +22,7 @@ import concurrent.futures
 import functools
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Coroutine, Iterator
 from typing import Any, Callable, Optional, TypeVar
@@ -29,6 +30,7 @@ from typing import Any, Callable, Optional, TypeVar
 from ..redact import describe_error
 from ._arguments import Callback, EventKind, check_callback, check_timeout, resolve_kind
 from ._buffer import Closed
+from ._callbacks import Callbacks
 from ._loop_thread import LoopThread
 from .async_session import _CALLBACKS, _EVENTS, AsyncChatSession, check_wait_for_end
 from .config import ChatConfig
@@ -40,6 +42,9 @@ from .state import SessionState
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 
 T = TypeVar("T")
+
+#: At most this many events cross from the loop thread to a consumer in one hop.
+_BATCH = 256
 
 
 class ChatSession:
@@ -91,7 +96,10 @@ class ChatSession:
         self._lock = threading.Lock()
         self._closed = False
         self._leftover: collections.deque[ChatEvent] = collections.deque()
-        self._callbacks: list[tuple[type[ChatEvent], Callback]] = []
+        # Events taken from the engine in one hop and not yet handed to a consumer.
+        self._ready: collections.deque[ChatEvent] = collections.deque()
+        self._fetching = threading.Lock()
+        self._callbacks = Callbacks()
         self._dispatcher: Optional[threading.Thread] = None
 
     @classmethod
@@ -201,6 +209,8 @@ class ChatSession:
             dispatcher.join()
         leftover = self._run(_drain(self._core))
         with self._lock:
+            self._leftover.extend(self._ready)
+            self._ready.clear()
             self._leftover.extend(leftover)
             self._closed = True
         self._finalizer()
@@ -314,18 +324,11 @@ class ChatSession:
         >>> def register(chat: ChatSession) -> None:
         ...     chat.on("message", lambda event: print(event.content))
         """
-        entry = (resolve_kind(kind), check_callback(callback))
+        kind, callback = resolve_kind(kind), check_callback(callback)
         self._core._claim_consumer(_CALLBACKS)
-        with self._lock:
-            self._callbacks.append(entry)
+        remove = self._callbacks.add(kind, callback)
         if self._core.connected:
             self._start_dispatcher()
-
-        def remove() -> None:
-            with self._lock:
-                if entry in self._callbacks:
-                    self._callbacks.remove(entry)
-
         return remove
 
     def _start_dispatcher(self) -> None:
@@ -346,57 +349,80 @@ class ChatSession:
                 return
             if event is None:
                 return
-            with self._lock:
-                callbacks = list(self._callbacks)
-            for kind, callback in callbacks:
-                if isinstance(event, kind):
-                    try:
-                        callback(event)
-                    except Exception:
-                        logger.exception("chat event callback %r failed", callback)
+            self._callbacks.dispatch(event)
 
     def _take(self, timeout: Optional[float]) -> Optional[ChatEvent]:
-        """One event from the engine's buffer (or the leftovers after close)."""
+        """One event: from the batch taken last (one thread hop per backlog, not per
+        event), else a new batch from the engine's buffer, else the leftovers after close."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
             if self._closed:
                 return self._take_leftover()
+            if self._ready:
+                return self._consume(self._ready.popleft())
+        # One fetcher at a time keeps batches in order; the others wait for its batch.
+        if not self._fetching.acquire(timeout=-1 if timeout is None else timeout):
+            return None
         try:
-            future = self._runner.submit(self._core._next_event(timeout))
-        except ChatUsageError:
             with self._lock:
                 if self._closed:
                     return self._take_leftover()
+                if self._ready:
+                    return self._consume(self._ready.popleft())
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            batch = self._fetch(left)
+            if not batch:
+                with self._lock:
+                    return self._take_leftover() if self._closed else None
+            with self._lock:
+                if self._closed:
+                    # close() ran meanwhile: this batch comes before what it drained.
+                    self._leftover.extendleft(reversed(batch))
+                    return self._take_leftover()
+                self._ready.extend(batch[1:])
+                return self._consume(batch[0])
+        finally:
+            self._fetching.release()
+
+    def _fetch(self, timeout: Optional[float]) -> list[ChatEvent]:
+        try:
+            future = self._runner.submit(self._core._next_events(timeout, _BATCH))
+        except ChatUsageError:
+            with self._lock:
+                if self._closed:
+                    return []
             raise
         try:
             return future.result()
         except concurrent.futures.CancelledError:
             # The loop was stopped by close(): what is left was moved to the leftovers.
-            with self._lock:
-                return self._take_leftover()
+            return []
         except BaseException:
             if not future.done():
                 future.cancel()
                 future.add_done_callback(self._give_back)
             raise
 
-    def _take_leftover(self) -> Optional[ChatEvent]:
-        if not self._leftover:
-            return None
-        event = self._leftover.popleft()
+    def _consume(self, event: ChatEvent) -> ChatEvent:
         self._core._note_consumed(event)
         return event
 
-    def _give_back(self, future: concurrent.futures.Future[Optional[ChatEvent]]) -> None:
-        """An interrupted consumer abandoned an event the engine had handed out."""
+    def _take_leftover(self) -> Optional[ChatEvent]:
+        if not self._leftover:
+            return None
+        return self._consume(self._leftover.popleft())
+
+    def _give_back(self, future: concurrent.futures.Future[list[ChatEvent]]) -> None:
+        """An interrupted consumer abandoned a batch the engine had handed out."""
         if future.cancelled() or future.exception() is not None:
             return
-        event = future.result()
-        if event is not None:
+        batch = future.result()
+        if batch:
             try:
-                self._runner.submit(self._core._give_back(event))
+                self._runner.submit(self._core._give_back(*batch))
             except ChatUsageError:
                 with self._lock:
-                    self._leftover.appendleft(event)
+                    self._leftover.extendleft(reversed(batch))
 
     # -- saved state -----------------------------------------------------------------
 

@@ -29,6 +29,11 @@ from boto3_connectparticipant_ext.chat import (
     SessionState,
 )
 from boto3_connectparticipant_ext.emulator import Fault
+from boto3_connectparticipant_ext.redact import (
+    is_redacting_logs,
+    start_redacting_logs,
+    stop_redacting_logs,
+)
 
 from .conftest import FAST, Chat
 
@@ -264,6 +269,27 @@ def test_joined_event_of_a_new_participant(chat: Chat) -> None:
 def test_no_secret_reaches_logs_reprs_or_state_repr(
     chat: Chat, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # Issue 11: redaction is turned on by install() or explicitly, not by a session.
+    start_redacting_logs()
+    try:
+        _check_no_secret_reaches_logs(chat, caplog)
+    finally:
+        stop_redacting_logs()
+
+
+def test_creating_a_session_leaves_logging_alone_and_strips_the_token(chat: Chat) -> None:
+    assert not is_redacting_logs()
+    padded = "  " + chat.participant_token + "\n"
+    with ChatSession(padded, endpoint_url=chat.emulator.endpoint_url, chat_config=FAST) as session:
+        assert session.send_message("hi")
+    [create] = chat.operations("CreateParticipantConnection")
+    assert create.headers["X-Amz-Bearer"] == chat.participant_token
+    assert not is_redacting_logs()
+    with pytest.raises(ChatConfigError):
+        ChatSession(chat.participant_token[:4] + "\x00" + chat.participant_token[4:])
+
+
+def _check_no_secret_reaches_logs(chat: Chat, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG), session_for(chat) as session:
         session.send_message("hi")
         chat.emulator.inject_fault(Fault.DROP_WEBSOCKET)

@@ -1,0 +1,57 @@
+"""Run under a monkey-patched gevent in a subprocess (see test_gevent_session.py).
+
+stdin: {"endpoint_url", "tokens": [...], "messages": N}. Each session connects,
+sends N messages and reads events until it has seen N messages. stdout: JSON
+with each session's message ids and the real OS thread count at the peak.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import json  # noqa: E402
+import sys  # noqa: E402
+
+import botocore.session  # noqa: E402
+import gevent  # noqa: E402
+
+from boto3_connectparticipant_ext.chat import ChatConfig, MessageEvent  # noqa: E402
+from boto3_connectparticipant_ext.chat.gevent_session import GeventChatSession  # noqa: E402
+
+real_active_count = monkey.get_original("threading", "active_count")
+
+
+def main() -> None:
+    task = json.load(sys.stdin)
+    shared = botocore.session.get_session()
+    config = ChatConfig(heartbeat_interval=2.0, ping_interval=5.0)
+    peak = {"threads": real_active_count(), "connected": 0}
+    all_connected = gevent.event.Event()
+
+    def user(token: str) -> list[str]:
+        chat = GeventChatSession(
+            token, endpoint_url=task["endpoint_url"], session=shared, chat_config=config
+        )
+        with chat:
+            peak["connected"] += 1
+            if peak["connected"] == len(task["tokens"]):
+                peak["threads"] = max(peak["threads"], real_active_count())
+                all_connected.set()
+            all_connected.wait(timeout=120)
+            sent = [chat.send_message(f"m{n}") for n in range(task["messages"])]
+            seen: list[str] = []
+            for event in chat.events(timeout=60):
+                if isinstance(event, MessageEvent):
+                    seen.append(event.id)
+                    if len(seen) == len(sent):
+                        break
+            peak["threads"] = max(peak["threads"], real_active_count())
+            return seen if sorted(seen) == sorted(sent) else [*seen, "MISMATCH"]
+
+    users = [gevent.spawn(user, token) for token in task["tokens"]]
+    gevent.joinall(users, timeout=300)
+    results = [u.value if u.successful() else repr(u.exception) for u in users]
+    json.dump({"results": results, "threads": peak["threads"]}, sys.stdout)
+
+
+main()
