@@ -122,7 +122,8 @@ def classify(error: BaseException, step: str) -> StepFailure:
     elif isinstance(error, ExpectationFailed):
         # The engine says "timed out" / "within" when nothing matched in time; anything
         # else (the chat ended, another reply) is an unexpected reply.
-        kind = StepTimeout if "within" in str(error).split("\n", 1)[0] else UnexpectedReply
+        timed_out = "nothing matched within" in str(error).split("\n", 1)[0]
+        kind = StepTimeout if timed_out else UnexpectedReply
         detail = error.expected or "expectation"
     elif isinstance(error, TimeoutError):
         kind = StepTimeout
