@@ -36,9 +36,12 @@ class LoadSession:
 
     def __init__(self, chat: Any, contact: ChatContact, connect_client: Any) -> None:
         self.chat = chat
+        """The connected session; ``None`` until the participant connected."""
         self.contact = contact
         self.connect_client = connect_client
         self.counters = Counters()
+        self.reporter: Any = None
+        """Where EndChat is reported (a :class:`~._report.Reporter`), if anywhere."""
         self.stopped: Optional[bool] = None
 
     @property
@@ -83,7 +86,8 @@ class LoadSession:
     def disconnect(self, *, wait_for_end: Optional[float] = None) -> None:
         """DisconnectParticipant (unless the chat already ended), then StopContact once."""
         try:
-            self.chat.disconnect()
+            if self.chat is not None:
+                self.chat.disconnect()
         finally:
             self.stop_contact()
 
@@ -93,7 +97,8 @@ class LoadSession:
         return self.stopped
 
     def close(self) -> None:
-        self.chat.close()
+        if self.chat is not None:
+            self.chat.close()
 
 
 class ChatDriver(Protocol):
@@ -103,8 +108,14 @@ class ChatDriver(Protocol):
         """StartChatContact; ``options`` are :func:`start_chat`'s keywords."""
         ...
 
-    def open(self, answer: Mapping[str, Any], contact: ChatContact) -> LoadSession:
-        """CreateParticipantConnection, the websocket and its subscription."""
+    def open(self, answer: Mapping[str, Any], contact: ChatContact) -> Any:
+        """CreateParticipantConnection, the websocket and its subscription; return the
+        connected blocking session (closed again if connecting fails)."""
+        ...
+
+    @property
+    def connect_client(self) -> Any:
+        """The signed Connect client (StopContact)."""
         ...
 
 
@@ -148,7 +159,7 @@ class GeventDriver:
         )
         return answer, contact
 
-    def open(self, answer: Mapping[str, Any], contact: ChatContact) -> LoadSession:
+    def open(self, answer: Mapping[str, Any], contact: ChatContact) -> Any:
         from ..chat.gevent_session import GeventChatSession
 
         chat = GeventChatSession(
@@ -159,10 +170,9 @@ class GeventDriver:
             endpoint_url=self.endpoint_url,
             chat_config=self.chat_config,
         )
-        load_session = LoadSession(chat, contact, self.connect_client)
         try:
             chat.connect()
         except BaseException:
             chat.close()
             raise
-        return load_session
+        return chat

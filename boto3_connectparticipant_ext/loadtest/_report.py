@@ -84,6 +84,18 @@ class OpenChats:
         self._lock = threading.Lock()
         self.started = 0
         self.ended = 0
+        self.pending = 0
+        """Chat starts under way (StartChatContact sent, the chat not registered yet)."""
+
+    @contextlib.contextmanager
+    def starting(self) -> Iterator[None]:
+        with self._lock:
+            self.pending += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.pending -= 1
 
     def add(self, session: Any) -> None:
         with self._lock:
@@ -99,17 +111,31 @@ class OpenChats:
             if self._open.pop(id(session), None) is None:
                 return False
             self.ended += 1
+        reporter: Optional[Reporter] = getattr(session, "reporter", None)
+        started = time.perf_counter()
         try:
             session.disconnect()
         except Exception as error:
             logger.warning("ending a chat failed: %s", describe_error(error))
+            if reporter is not None:
+                failure = classify(error, "EndChat")
+                reporter.report("EndChat", time.perf_counter() - started, exception=failure)
             # The customer may be gone already: the contact must still stop.
             with contextlib.suppress(Exception):
                 session.stop_contact()
+            return True
+        if reporter is not None:
+            reporter.report("EndChat", time.perf_counter() - started)
         return True
 
-    def end_all(self) -> int:
-        """End every chat still open (an interrupted run); return how many."""
+    def end_all(self, *, settle: float = 10.0) -> int:
+        """End every chat still open (an interrupted run); return how many.
+
+        Chat starts under way are waited for (up to ``settle`` seconds) first: a start that
+        was sent has a contact to stop."""
+        deadline = time.monotonic() + settle
+        while self.pending and time.monotonic() < deadline:
+            time.sleep(0.05)
         with self._lock:
             sessions = list(self._open.values())
         return sum(self.end(session) for session in sessions)

@@ -72,9 +72,9 @@ def _end_on_quit(**_: Any) -> None:
     OPEN_CHATS.end_all()
 
 
-events.init_command_line_parser.add_listener(_add_arguments)
-events.test_stop.add_listener(_end_on_stop)
-events.quitting.add_listener(_end_on_quit)
+events.init_command_line_parser.add_listener(_add_arguments)  # type: ignore[no-untyped-call]
+events.test_stop.add_listener(_end_on_stop)  # type: ignore[no-untyped-call]
+events.quitting.add_listener(_end_on_quit)  # type: ignore[no-untyped-call]
 
 
 _shared_lock = threading.Lock()
@@ -153,6 +153,12 @@ class LoadConversation:
         return event
 
 
+def _gevent_spawn(function: Any, *args: Any) -> Any:
+    import gevent
+
+    return gevent.spawn(function, *args)
+
+
 def _describe(matchers: dict[str, Any]) -> str:
     for key in ("template", "text", "role"):
         value = matchers.get(key)
@@ -221,25 +227,42 @@ class ChatUser(User):
         started = time.perf_counter()
         session: Optional[LoadSession] = None
         try:
-            with self.reporter.step("StartChatContact"):
-                answer, contact = driver.start_contact(options)
-            try:
-                with self.reporter.step("Connect"):
-                    session = driver.open(answer, contact)
-            except StepFailure:
-                with contextlib.suppress(Exception):
-                    LoadSession(
-                        None, contact, getattr(driver, "connect_client", None)
-                    ).stop_contact()
-                raise
-            OPEN_CHATS.add(session)
-            self._mine.append(session)
+            # The start runs in its own greenlet: a user killed meanwhile (the run stopped)
+            # does not lose a contact that the service already created; the start finishes,
+            # registers its chat, and the stop listeners end it.
+            outcome = _gevent_spawn(self._start, driver, options).get()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            session = outcome
             yield LoadConversation(session, self.reporter, started, self.timeout)
         except StepFailure:
             return
         finally:
             if session is not None:
                 self._finish(session)
+
+    def _start(self, driver: ChatDriver, options: dict[str, Any]) -> Any:
+        """The started chat, or the exception (returned: gevent would print it as raised)."""
+        try:
+            return self._start_chat(driver, options)
+        except Exception as error:
+            return error
+
+    def _start_chat(self, driver: ChatDriver, options: dict[str, Any]) -> LoadSession:
+        with OPEN_CHATS.starting():
+            with self.reporter.step("StartChatContact"):
+                answer, contact = driver.start_contact(options)
+            session = LoadSession(None, contact, driver.connect_client)
+            session.reporter = self.reporter
+            OPEN_CHATS.add(session)
+            self._mine.append(session)
+        try:
+            with self.reporter.step("Connect"):
+                session.chat = driver.open(answer, contact)
+        except BaseException:
+            self._finish(session)
+            raise
+        return session
 
     def _finish(self, session: LoadSession) -> None:
         counters = session.counters
@@ -250,8 +273,7 @@ class ChatUser(User):
         ):
             if count:
                 self.reporter.report(name, 0.0, length=count)
-        with contextlib.suppress(StepFailure), self.reporter.step("EndChat"):
-            OPEN_CHATS.end(session)
+        OPEN_CHATS.end(session)  # reports EndChat
         if session in self._mine:
             self._mine.remove(session)
 
