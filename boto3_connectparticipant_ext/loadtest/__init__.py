@@ -23,17 +23,12 @@ if sys.version_info < (3, 10):  # pragma: no cover - exercised on 3.9 only
         "boto3_connectparticipant_ext.loadtest needs Python 3.10 or newer (Locust does); "
         f"this is Python {sys.version_info[0]}.{sys.version_info[1]}"
     )
-try:
-    import locust  # noqa: F401
-except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "boto3_connectparticipant_ext.loadtest needs Locust: "
-        "pip install 'boto3-connectparticipant-ext[loadtest]'"
-    ) from error
+
+from typing import Any
 
 from ._driver import ChatDriver, GeventDriver, LoadSession
 from ._pacing import DEFAULT_START_BURST, DEFAULT_START_RATE, TokenBucket
-from ._report import OPEN_CHATS, Reporter
+from ._report import OPEN_CHATS, OpenChats, Reporter
 from .errors import (
     AccessDenied,
     LoadTestArgumentError,
@@ -46,7 +41,26 @@ from .errors import (
     UnexpectedReply,
     classify,
 )
-from .user import ChatUser, LoadConversation
+
+_LOCUST_NAMES = ("ChatUser", "LoadConversation")
+
+
+def __getattr__(name: str) -> Any:
+    # Importing Locust monkey-patches the whole process (gevent): done only when a
+    # locustfile asks for the user class, never by importing this package.
+    if name in _LOCUST_NAMES:
+        import importlib.util
+
+        if importlib.util.find_spec("locust") is None:
+            raise ImportError(
+                "boto3_connectparticipant_ext.loadtest needs Locust: "
+                "pip install 'boto3-connectparticipant-ext[loadtest]'"
+            )
+        from . import user
+
+        return getattr(user, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_START_BURST",
@@ -60,6 +74,7 @@ __all__ = [
     "LoadSession",
     "LoadTestArgumentError",
     "LoadTestError",
+    "OpenChats",
     "OtherFailure",
     "QuotaExceeded",
     "Reporter",

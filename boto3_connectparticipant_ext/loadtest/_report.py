@@ -12,7 +12,7 @@ Examples
 --------
 >>> fired = []
 >>> reporter = Reporter(lambda **event: fired.append(event))
->>> with reporter.step("chat", "SendMessage"):
+>>> with reporter.step("SendMessage"):
 ...     pass
 >>> fired[0]["request_type"], fired[0]["name"], fired[0]["exception"]
 ('chat', 'SendMessage', None)
