@@ -24,7 +24,7 @@ if sys.version_info < (3, 10):  # pragma: no cover - exercised on 3.9 only
         f"this is Python {sys.version_info[0]}.{sys.version_info[1]}"
     )
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._driver import ChatDriver, GeventDriver, LoadSession
 from ._pacing import DEFAULT_START_BURST, DEFAULT_START_RATE, TokenBucket
@@ -41,6 +41,9 @@ from .errors import (
     UnexpectedReply,
     classify,
 )
+
+if TYPE_CHECKING:
+    from .user import ChatUser, LoadConversation
 
 _LOCUST_NAMES = ("ChatUser", "LoadConversation")
 

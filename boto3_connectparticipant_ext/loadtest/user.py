@@ -195,11 +195,16 @@ class ChatUser(User):
         return str(found) if found else (os.environ.get(_OPTIONS[option]) or None)
 
     def driver(self) -> ChatDriver:
-        """The process's driver for this user's endpoint and Region."""
-        key = (
-            self.setting("endpoint_url", "chat_endpoint_url"),
-            self.setting("region_name", "chat_region"),
-        )
+        """The process's driver for this user's endpoint and Region.
+
+        Several endpoints (comma-separated: emulators in several processes) are shared out
+        by Locust worker index, so each worker talks to one emulator."""
+        endpoint = self.setting("endpoint_url", "chat_endpoint_url")
+        if endpoint and "," in endpoint:
+            choices = [part.strip() for part in endpoint.split(",") if part.strip()]
+            index = getattr(getattr(self.environment, "runner", None), "worker_index", 0)
+            endpoint = choices[(index if isinstance(index, int) else 0) % len(choices)]
+        key = (endpoint, self.setting("region_name", "chat_region"))
         with _shared_lock:
             if key not in _drivers:
                 _drivers[key] = GeventDriver(endpoint_url=key[0], region_name=key[1])
