@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                     ],
                     env=env,
                     text=True,
-                )  # fmt: skip
+                )
             )
         master = subprocess.run(
             [*locust, *common, "--headless", "--master", "--master-bind-host", "127.0.0.1",
