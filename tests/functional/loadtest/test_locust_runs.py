@@ -34,6 +34,8 @@ def test_a_bounded_run_ends_every_chat_and_records_latency(
     answer = stats["expect orders answer"]
     assert _count(answer) > 0 and float(answer["Average Response Time"]) > 0
     assert _count(stats["FirstMessage"]) > 0
+    assert _count(stats["UploadAttachment"]) > 0
+    assert _count(stats["UploadAttachment"], "Failure Count") == 0
     assert code == 0, output
 
 
