@@ -63,11 +63,19 @@ def _free_port() -> int:
 class LocustRun:
     """A master and two workers; :meth:`wait` returns the master's exit code."""
 
-    def __init__(self, emu: Emulator, tmp: Path, *, users: int, seconds: float) -> None:
+    def __init__(
+        self,
+        emu: Emulator,
+        tmp: Path,
+        *,
+        users: int,
+        seconds: float,
+        locustfile: Path = LOCUSTFILE,
+    ) -> None:
         port = _free_port()
         self.prefix = tmp / "run"
         chat = [
-            "-f", str(LOCUSTFILE),
+            "-f", str(locustfile),
             "--chat-endpoint-url", emu.endpoint_url,
             "--chat-region", emu.region,
             "--connect-instance-id", emu.instance_id,

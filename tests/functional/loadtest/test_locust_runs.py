@@ -51,6 +51,16 @@ def test_injected_throttling_is_reported_as_throttled(emulator: Emulator, tmp_pa
     assert [contact for contact, ended in contacts(emulator) if ended is None] == []
 
 
+def test_failed_expectations_are_reported_by_kind(emulator: Emulator, tmp_path: Path) -> None:
+    failing = Path(__file__).with_name("locustfile_failing.py")
+    run = LocustRun(emulator, tmp_path, users=4, seconds=5, locustfile=failing)
+    _, output = run.wait()
+    errors = {(row["Name"], row["Error"]) for row in run.failures()}
+    assert ("expect carousel", "StepTimeout('expect carousel')") in errors, output
+    assert ("expect silence", "UnexpectedReply('expect silence')") in errors, output
+    assert [contact for contact, ended in contacts(emulator) if ended is None] == []
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_run_still_ends_its_chats(
     emulator: Emulator, tmp_path: Path, sig: int
