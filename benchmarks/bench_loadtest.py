@@ -15,8 +15,9 @@ emulator in another, :class:`_harness.EmulatorProcess`):
   urllib3, then an asyncio ``websockets`` connection subscribed to the chat.
 
 Both connect ``N`` customers at once (all subscribed), then idle. Rows: the resident memory
-added per idle customer, and the customers connected. Not measured yet: the latency overhead
-under load (it needs a reply-timing bot; see the report of issue 13).
+added per idle customer, the time to connect them, and with them all connected the p99 round
+trip of a customer's message to its own echo on the websocket (SendMessage, the emulator, the
+socket, the parsing): ours minus the bare client's is the tool's overhead.
 
 Examples
 --------
@@ -64,8 +65,19 @@ pool = gevent.pool.Pool(200)
 sessions = pool.map(open_one, job["chats"][1:])
 elapsed = time.perf_counter() - started
 gevent.sleep(2.0); gc.collect(); after = rss_kb()
+from boto3_connectparticipant_ext.chat.events import MessageEvent
+trips = []
+for index, session in enumerate(sessions[: job["measured"]]):
+    for turn in range(job["turns"]):
+        text = f"m{index}-{turn}"
+        sent = time.perf_counter()
+        session.send_message(text)
+        for event in session.events(timeout=10):
+            if isinstance(event, MessageEvent) and event.content == text:
+                break
+        trips.append(time.perf_counter() - sent)
 print(json.dumps({"connected": len(sessions), "per_customer_kb": (after - before) / len(sessions),
-                  "seconds": elapsed}), flush=True)
+                  "seconds": elapsed, "trips": trips}), flush=True)
 """
 )
 
@@ -81,7 +93,12 @@ def connection(token):
         body=json.dumps({"Type": ["WEBSOCKET", "CONNECTION_CREDENTIALS"],
                          "ConnectParticipant": True}),
         headers={"X-Amz-Bearer": token, "Content-Type": "application/json"})
-    return json.loads(answer.data)["Websocket"]["Url"]
+    data = json.loads(answer.data)
+    return data["Websocket"]["Url"], data["ConnectionCredentials"]["ConnectionToken"]
+def send(token, text):
+    http.request("POST", job["endpoint_url"] + "/participant/message",
+        body=json.dumps({"ContentType": "text/plain", "Content": text}),
+        headers={"X-Amz-Bearer": token, "Content-Type": "application/json"})
 SUBSCRIBE = json.dumps({"topic": "aws/subscribe", "content": {"topics": ["aws/chat"]}})
 async def open_one(url):
     socket = await websockets.connect(url, max_queue=16)
@@ -89,7 +106,8 @@ async def open_one(url):
     await socket.recv()
     return socket
 async def main():
-    urls = [connection(chat["ParticipantToken"]) for chat in job["chats"]]
+    links = [connection(chat["ParticipantToken"]) for chat in job["chats"]]
+    urls = [url for url, _ in links]
     (await open_one(urls[0])).transport.abort()
     gc.collect(); before = rss_kb(); started = time.perf_counter()
     limit = asyncio.Semaphore(200)
@@ -99,8 +117,22 @@ async def main():
     sockets = await asyncio.gather(*(limited(url) for url in urls[1:]))
     elapsed = time.perf_counter() - started
     await asyncio.sleep(2.0); gc.collect(); after = rss_kb()
+    trips = []
+    for index, socket in enumerate(sockets[: job["measured"]]):
+        token = links[index + 1][1]
+        for turn in range(job["turns"]):
+            text = f"m{index}-{turn}"
+            sent = time.perf_counter()
+            send(token, text)
+            while True:
+                frame = json.loads(await socket.recv())
+                content = frame.get("content")
+                item = json.loads(content) if isinstance(content, str) else {}
+                if item.get("Type") == "MESSAGE" and item.get("Content") == text:
+                    break
+            trips.append(time.perf_counter() - sent)
     print(json.dumps({"connected": len(sockets), "per_customer_kb": (after - before) / len(sockets),
-                      "seconds": elapsed}), flush=True)
+                      "seconds": elapsed, "trips": trips}), flush=True)
 asyncio.run(main())
 """
 )
@@ -108,7 +140,9 @@ asyncio.run(main())
 
 def _run(code: str, emulator: EmulatorProcess, customers: int) -> dict[str, Any]:
     chats = [emulator.start_chat(display_name=f"C{i}") for i in range(customers + 1)]
-    job = json.dumps({"endpoint_url": emulator.endpoint_url, "chats": chats})
+    job = json.dumps(
+        {"endpoint_url": emulator.endpoint_url, "chats": chats, "measured": 20, "turns": 10}
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], input=job + "\n", capture_output=True, text=True,
         timeout=600, check=False,
@@ -158,7 +192,27 @@ def main() -> None:
             f"bare {min(r['connected'] for r in bare)}",
         ),
     ]
+    trips_ours = [trip for run in ours for trip in run["trips"]]
+    trips_bare = [trip for run in bare for trip in run["trips"]]
+    p99_ours, p99_bare = _p99(trips_ours), _p99(trips_bare)
+    rows.append(
+        ratio_row(
+            target=f"p99 send-to-echo round trip, {customers} idle customers connected",
+            ours=_sample([p99_ours]),
+            reference_name="bare websockets client",
+            reference=_sample([p99_bare]),
+            unit="s",
+            goal="report",
+            note=f"tool overhead at p99: {1000 * (p99_ours - p99_bare):.1f} ms "
+            f"(issue target < 10 ms at 2,000 customers)",
+        )
+    )
     report(rows, args.json)
+
+
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
 
 
 if __name__ == "__main__":
