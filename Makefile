@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.bootstrapped
 
-.PHONY: demo test unit-and-functional conformance-setup wheel-test matrix matrix-lock bench bench-quick lint deadcode format layer model model-check clean
+.PHONY: demo loadtest-demo test unit-and-functional conformance-setup wheel-test matrix matrix-lock bench bench-quick lint deadcode format layer model model-check clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(STAMP): requirements/dev.txt pyproject.toml
 ## The main job: a real chat played through the public API against the built-in emulator.
 demo: $(STAMP)
 	$(BIN)/python -m boto3_connectparticipant_ext demo
+
+## Locust (master + two workers, headless, 20 s) against emulators serving the support-flow bot.
+loadtest-demo: $(STAMP)
+	$(BIN)/python scripts/loadtest_demo.py --run-time 20s --html loadtest-report.html
 
 ## Everything CI runs: lint, types, the test suite, the built wheel, the compatibility matrix.
 test: lint unit-and-functional wheel-test matrix bench-quick
