@@ -72,9 +72,9 @@ _NO_RECONNECT = "chat websocket lost (GeventChatSession does not reconnect)"
 def _gevent() -> Any:
     """The ``gevent`` package (imported on first use: it is an optional dependency)."""
     try:
-        import gevent  # type: ignore[import-untyped]
-        import gevent.event  # type: ignore[import-untyped]
-        import gevent.queue  # type: ignore[import-untyped]
+        import gevent
+        import gevent.event
+        import gevent.queue
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise ImportError(
             "GeventChatSession needs gevent: pip install 'boto3-connectparticipant-ext[gevent]'"

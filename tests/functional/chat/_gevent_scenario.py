@@ -7,7 +7,7 @@ With ``"drop": true`` one session connects, the emulator drops its socket, and
 stdout lists the event kinds seen and the error that ended ``events()``.
 """
 
-from gevent import monkey  # type: ignore[import-untyped]
+from gevent import monkey
 
 monkey.patch_all()
 
