@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections import defaultdict
 
 import boto3_connectparticipant_ext as package
@@ -28,6 +29,12 @@ def _error_classes() -> dict[str, set[type[BaseException]]]:
         info.name for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
     ]
     for name in names:
+        if name.startswith(f"{package.__name__}.loadtest") and (
+            name.endswith(".user") or sys.version_info < (3, 10)
+        ):
+            # Importing Locust monkey-patches this process (gevent), and the load tester needs
+            # Python 3.10+; its failure types live in loadtest/errors.py, checked here.
+            continue
         module = importlib.import_module(name)
         for value in vars(module).values():
             if (
