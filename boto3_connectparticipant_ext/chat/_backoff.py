@@ -1,9 +1,11 @@
-"""Reconnect delays: exponential, capped, with jitter."""
+"""Reconnect delays: a counter over the package's one backoff formula (``_backoff``)."""
 
 from __future__ import annotations
 
 import random
 from typing import Callable, Optional
+
+from .._backoff import Backoff as BackoffFormula
 
 
 class Backoff:
@@ -28,10 +30,7 @@ class Backoff:
         jitter: float,
         uniform: Optional[Callable[[float, float], float]] = None,
     ) -> None:
-        self._initial = initial
-        self._multiplier = multiplier
-        self._cap = cap
-        self._jitter = jitter
+        self._formula = BackoffFormula(base=initial, factor=multiplier, cap=cap, jitter=jitter)
         self._uniform = uniform if uniform is not None else random.uniform
         self._attempt = 0
 
@@ -41,10 +40,8 @@ class Backoff:
         return self._attempt
 
     def next_delay(self) -> float:
-        base = min(self._cap, self._initial * self._multiplier**self._attempt)
         self._attempt += 1
-        factor = self._uniform(1.0 - self._jitter, 1.0 + self._jitter) if self._jitter else 1.0
-        return max(0.0, min(self._cap, base * factor))
+        return self._formula.delay(self._attempt, self._uniform)
 
     def reset(self) -> None:
         self._attempt = 0
