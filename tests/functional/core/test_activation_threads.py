@@ -138,6 +138,16 @@ def _one_run(run: int, shared: list[Any]) -> list[str]:
 def test_install_and_uninstall_race_client_creation_fifty_runs() -> None:
     started = time.monotonic()
     shared = [boto3.session.Session(region_name="us-east-1") for _ in range(SHARED_SESSIONS)]
+    for session in shared:
+        # botocore builds a session's components on first use, and before its fix for
+        # concurrent first use (1.29 in the matrix still has it) two threads building the same
+        # one fail with KeyError inside botocore (ComponentLocator.get_component). That is
+        # botocore's own race, not ours: build them (one client of each kind) before the
+        # threads start.
+        session.client("s3", region_name="us-east-1")
+        session.client("connectparticipant", region_name="us-east-1")
+        for component in ("credential_provider", "token_provider", "data_loader"):
+            session._session.get_component(component)
     for run in range(RUNS):
         problems = _one_run(run, shared)
         assert problems == [], f"run {run} of {RUNS}"
