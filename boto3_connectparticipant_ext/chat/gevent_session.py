@@ -2,19 +2,21 @@
 
 Run it in a process patched by ``gevent.monkey.patch_all()`` (botocore's calls
 then yield to other greenlets). Each session is a few greenlets (socket reader,
-timers), never an OS thread nor an event loop. It shares the rules of the other
-drivers: the service's frames (``_protocol``), ordering and deduplication
-(``_sequencer``), heartbeat and ping timing (``_schedule.Keepalive``), the
-callback dispatcher (``_callbacks``) and the argument checks (``_arguments``).
-The websocket is the websockets library's sans-I/O ``ClientProtocol`` over a
-(gevent) socket.
+timers, supervisor), never an OS thread nor an event loop. It is a driver of
+the same engine as :class:`ChatSession` (``_connection.Connection``, driven by
+``_gevent_stream.GeventStream``): heartbeats and deep pings, reconnect with
+backoff after a lost socket, gap fill from the transcript (GetTranscript, items
+the socket sends meanwhile held and then delivered, each item once),
+make-before-break socket refresh before ``ChatConfig.socket_max_age``, ordering,
+deduplication and the chat's end (also while offline). It shares the callback
+dispatcher (``_callbacks``) and the argument checks (``_arguments``).
 
-Scope, for now: connect, subscribe, events (``events()`` or ``on()``),
-``send_message``, ``send_typing`` (no throttle), ``disconnect`` and ``close``.
-It does not reconnect, fill gaps nor refresh tokens: a lost socket delivers a
-``ConnectionLostEvent`` and then ends ``events()`` with a
-:class:`~.errors.ChatConnectionError` (nothing is dropped silently). Use
-:class:`ChatSession` where those matter.
+Scope: connect, events (``events()`` or ``on()``), ``send_message``,
+``send_typing`` (no throttle), ``disconnect`` and ``close``. It does not refresh
+the ConnectionToken on a timer (a reconnect gets a new one) and sends no read
+receipts. When the reconnect attempts run out (``max_reconnect_attempts``),
+``events()`` ends with a :class:`~.errors.ChatConnectionError` (nothing is
+dropped silently).
 
 Examples
 --------
@@ -30,15 +32,11 @@ Examples
 from __future__ import annotations
 
 import logging
-import socket
-import ssl
-import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional
 
 from ..auth import bind_tokens
-from ..redact import mask, redact_text
-from . import _protocol as protocol
+from ..redact import describe_error, mask
 from ._arguments import (
     Callback,
     EventKind,
@@ -50,36 +48,18 @@ from ._arguments import (
 )
 from ._callbacks import Callbacks
 from ._client import build_client
-from ._schedule import LOST, PING_UNANSWERED, SEND_HEARTBEAT, SEND_PING, Keepalive
+from ._gevent_stream import GeventStream
+from ._gevent_stream import gevent_module as _gevent
 from ._sequencer import Sequencer
-from ._service_errors import websocket_url
+from ._service_errors import is_access_denied, is_validation_error, websocket_url
+from ._stream_api import ChatGone
 from .config import ChatConfig
-from .errors import ChatConnectionError, ChatEndedError, ChatNotConnectedError, ChatUsageError
-from .events import (
-    ChatEndedEvent,
-    ChatEvent,
-    ConnectionEstablishedEvent,
-    ConnectionLostEvent,
-    DeepHeartbeatFailedEvent,
-)
+from .errors import ChatEndedError, ChatNotConnectedError, ChatUsageError
+from .events import ChatEvent
 from .sent import SentMessage
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 _TYPING = "application/vnd.amazonaws.connect.event.typing"
-_NO_RECONNECT = "chat websocket lost (GeventChatSession does not reconnect)"
-
-
-def _gevent() -> Any:
-    """The ``gevent`` package (imported on first use: it is an optional dependency)."""
-    try:
-        import gevent
-        import gevent.event
-        import gevent.queue
-    except ImportError as error:  # pragma: no cover - depends on the installation
-        raise ImportError(
-            "GeventChatSession needs gevent: pip install 'boto3-connectparticipant-ext[gevent]'"
-        ) from error
-    return gevent
 
 
 class _End:
@@ -87,82 +67,6 @@ class _End:
 
     def __init__(self, error: Optional[BaseException]) -> None:
         self.error = error
-
-
-class _Websocket:
-    """One client websocket: sans-I/O protocol object, blocking (greenlet) socket."""
-
-    def __init__(self, url: str, timeout: float) -> None:
-        from websockets.client import ClientProtocol
-        from websockets.http11 import Response
-        from websockets.uri import parse_uri
-
-        uri = parse_uri(url)
-        raw = socket.create_connection((uri.host, uri.port), timeout)
-        self._sock: socket.socket = (
-            ssl.create_default_context().wrap_socket(raw, server_hostname=uri.host)
-            if uri.secure
-            else raw
-        )
-        self._protocol = ClientProtocol(uri, max_size=2**22)
-        self._protocol.send_request(self._protocol.connect())
-        self._flush()
-        self._pending: list[Any] = []
-        self._fragments: list[bytes] = []
-        while not self._pending:
-            self._feed()
-        first = self._pending.pop(0)
-        if not isinstance(first, Response) or self._protocol.handshake_exc is not None:
-            self.close()
-            raise ChatConnectionError("chat websocket handshake failed")
-        self._sock.settimeout(None)
-
-    def _flush(self) -> None:
-        for data in self._protocol.data_to_send():
-            if data:
-                self._sock.sendall(data)
-
-    def _feed(self) -> None:
-        data = self._sock.recv(65536)
-        if data:
-            self._protocol.receive_data(data)
-        else:
-            self._protocol.receive_eof()
-        self._pending.extend(self._protocol.events_received())
-        self._flush()  # pongs and the closing handshake
-        if not data and not self._pending:
-            raise ConnectionError("socket closed")
-
-    def receive(self) -> list[str]:
-        """The next text messages (at least one); ``ConnectionError`` once closed."""
-        from websockets.frames import Opcode
-
-        texts: list[str] = []
-        while not texts:
-            if not self._pending:
-                self._feed()
-            for frame in self._pending:
-                if frame.opcode in (Opcode.TEXT, Opcode.BINARY, Opcode.CONT):
-                    self._fragments.append(frame.data)
-                    if frame.fin:
-                        texts.append(b"".join(self._fragments).decode("utf-8", "replace"))
-                        self._fragments = []
-                elif frame.opcode == Opcode.CLOSE:
-                    raise ConnectionError("socket closed by the peer")
-            self._pending = []
-        return texts
-
-    def send(self, text: str) -> None:
-        self._protocol.send_text(text.encode())
-        self._flush()
-
-    def close(self) -> None:
-        try:
-            self._protocol.send_close()
-            self._flush()
-        except Exception:  # already closed or broken: closing is all that is left
-            pass
-        self._sock.close()
 
 
 class GeventChatSession:
@@ -215,10 +119,8 @@ class GeventChatSession:
         self._queue: Any = _gevent().queue.Queue(self._config.max_buffered_events)
         self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
         self._callbacks = Callbacks()
-        self._socket: Optional[_Websocket] = None
-        self._timing: Optional[Keepalive] = None
+        self._stream: Optional[GeventStream] = None
         self._greenlets: list[Any] = []
-        self._subscribed: Any = None
         self._chat_ended = False
         self._closed = False
         self._ending = False
@@ -257,38 +159,22 @@ class GeventChatSession:
 
         if self._closed:
             raise ChatUsageError("a closed session cannot connect again")
-        if self._socket is not None:
+        if self._stream is not None:
             return
         response = self._client.create_participant_connection(
             ParticipantToken=self._participant_token,
             Type=["WEBSOCKET", "CONNECTION_CREDENTIALS"],
             ConnectParticipant=True,
         )
-        self._connection_token = str(response["ConnectionCredentials"]["ConnectionToken"])
-        bind_tokens(
-            self._client,
-            connection_token=self._connection_token,
-            participant_token=self._participant_token,
+        self._bind(response)
+        self._stream = GeventStream(
+            config=self._config, hooks=_Hooks(self), sequencer=self._sequencer
         )
-        link = _Websocket(websocket_url(response), self._config.open_timeout)
-        self._socket = link
-        self._subscribed = _gevent().event.AsyncResult()
-        self._greenlets.append(_gevent().spawn(self._read, link))
-        link.send(protocol.SUBSCRIBE_FRAME)
         try:
-            ok = self._subscribed.get(timeout=self._config.subscribe_timeout)
-        except _gevent().Timeout:
-            ok = False
-        if not ok:
+            self._stream.start(websocket_url(response))
+        except BaseException:
             self.close()
-            raise ChatConnectionError("chat websocket subscription failed")
-        self._timing = Keepalive(
-            heartbeat_interval=self._config.heartbeat_interval,
-            ping_interval=self._config.ping_interval,
-            now=time.monotonic(),
-        )
-        self._put(ConnectionEstablishedEvent())
-        self._greenlets.append(_gevent().spawn(self._keepalive, link, self._timing))
+            raise
 
     def close(self) -> None:
         """Close the socket and stop the greenlets; buffered events stay readable."""
@@ -296,10 +182,10 @@ class GeventChatSession:
         if self._closed:
             return
         self._closed = True
+        if self._stream is not None:
+            self._stream.close()
         current = _gevent().getcurrent()
         _gevent().killall([g for g in self._greenlets if g is not current], block=True)
-        if self._socket is not None:
-            self._socket.close()
         self._end(None)
 
     def disconnect(self) -> None:
@@ -367,70 +253,113 @@ class GeventChatSession:
         for event in self.events():
             self._callbacks.dispatch(event)
 
-    # -- the socket --------------------------------------------------------------------
-
-    def _put(self, event: ChatEvent) -> None:
-        self._queue.put(event)
+    def _bind(self, response: Mapping[str, Any]) -> None:
+        self._connection_token = str(response["ConnectionCredentials"]["ConnectionToken"])
+        bind_tokens(
+            self._client,
+            connection_token=self._connection_token,
+            participant_token=self._participant_token,
+        )
 
     def _end(self, error: Optional[BaseException]) -> None:
         if not self._ending:
             self._ending = True
             self._queue.put(_End(error))
 
-    def _read(self, link: _Websocket) -> None:
+
+class _Hooks:
+    """The session seen from its :class:`GeventStream` (``_gevent_stream.GeventHooks``)."""
+
+    def __init__(self, session: GeventChatSession) -> None:
+        self._session = session
+
+    def create_websocket(self, *, refresh_credentials: bool) -> str:
+        """A new websocket URL (and ConnectionToken if ``refresh_credentials``)."""
+        session = self._session
+        types = ["WEBSOCKET"] + (["CONNECTION_CREDENTIALS"] if refresh_credentials else [])
         try:
-            while True:
-                for text in link.receive():
-                    self._on_frame(protocol.parse_frame(text))
-        except Exception as error:
-            if self._closed or self._chat_ended:
-                return
-            reason = redact_text(str(error)) or type(error).__name__
-            self._put(ConnectionLostEvent(reason=reason))
-            self._end(
-                ChatConnectionError("chat websocket lost (GeventChatSession does not reconnect)")
+            response = session._client.create_participant_connection(
+                ParticipantToken=session._participant_token, Type=types
             )
+        except Exception as error:
+            if is_access_denied(error):
+                raise ChatGone() from None
+            raise
+        if refresh_credentials:
+            session._bind(response)
+        return websocket_url(response)
 
-    def _on_frame(self, frame: protocol.Frame) -> None:
-        if frame.kind == protocol.ITEM and frame.item is not None:
-            for event in self._sequencer.accept(frame.item, from_transcript=False):
-                self._put(event)
-                if isinstance(event, ChatEndedEvent):
-                    self._chat_ended = True
-                    self._end(None)
-                    return
-        elif frame.kind == protocol.HEARTBEAT and self._timing is not None:
-            self._timing.heartbeat_received()
-        elif frame.kind == protocol.PING and self._timing is not None:
-            self._timing.ping_received()
-            if not frame.ok:
-                self._put(DeepHeartbeatFailedEvent(reason=frame.detail))
-        elif (
-            frame.kind == protocol.SUBSCRIBE
-            and self._subscribed is not None
-            and not self._subscribed.ready()
-        ):
-            self._subscribed.set(frame.ok)
+    def transcript_after(
+        self, anchor_id: Optional[str], anchor_time: Optional[str]
+    ) -> Iterator[Mapping[str, Any]]:
+        """Transcript items after the anchor, oldest first, by the rules of
+        ``_stream_hooks.SessionHooks.transcript_after`` (by the anchor's id; by its
+        time, or the whole transcript, when the service does not know the id)."""
+        try:
+            yield from self._transcript_after(anchor_id, anchor_time)
+        except Exception as error:
+            if is_access_denied(error):
+                raise ChatGone() from None
+            raise
 
-    def _keepalive(self, link: _Websocket, timing: Keepalive) -> None:
+    def _transcript_after(
+        self, anchor_id: Optional[str], anchor_time: Optional[str]
+    ) -> Iterator[Mapping[str, Any]]:
+        from ..transcript import iter_transcript
 
-        while not (self._closed or self._chat_ended):
-            wake = timing.deadline()
-            if self._sequencer.holding:
-                wake = min(wake, time.monotonic() + self._sequencer.chunk_wait / 4)
-            _gevent().sleep(max(0.0, wake - time.monotonic()))
-            for event in self._sequencer.release_overdue():
-                self._put(event)
-            for action in timing.on_time(time.monotonic(), stalled=self._queue.full()):
-                if action == LOST:
-                    link.close()  # the reader sees it and reports the loss
-                    return
-                if action == SEND_HEARTBEAT:
-                    link.send(protocol.HEARTBEAT_FRAME)
-                elif action == SEND_PING:
-                    link.send(protocol.PING_FRAME)
-                elif action == PING_UNANSWERED:
-                    self._put(DeepHeartbeatFailedEvent(reason="no answer to aws/ping"))
+        def walk(**position: Any) -> Iterator[dict[str, Any]]:
+            if position:
+                position.update(ScanDirection="FORWARD", SortOrder="ASCENDING")
+            token = self._session._connection_token
+            return iter_transcript(self._session._client, ConnectionToken=token, **position)
+
+        if anchor_id is None:
+            yield from walk()  # nothing seen and nothing there at connect: all of it is new
+            return
+        try:
+            by_id = walk(StartPosition={"Id": anchor_id})
+            first = next(by_id, None)
+            unknown = "no item at the anchor"
+        except Exception as error:
+            if not is_validation_error(error):
+                raise  # 403, throttling, 5xx: the reconnect loop decides
+            first, unknown = None, describe_error(error)
+        if first is not None:
+            if first.get("Id") != anchor_id:  # the start is inclusive: the anchor was seen
+                yield first
+            yield from by_id
+        elif anchor_time is not None:
+            logger.info("gap fill by item id failed (%s); filling by time", unknown)
+            yield from walk(StartPosition={"AbsoluteTime": anchor_time})
+        else:
+            logger.warning("gap fill: unknown anchor without a time (%s); all of it", unknown)
+            yield from walk()
+
+    def latest_item(self) -> Optional[Mapping[str, Any]]:
+        """The newest transcript item (the first anchor)."""
+        session = self._session
+        response = session._client.get_transcript(
+            ConnectionToken=session._connection_token,
+            MaxResults=1,
+            ScanDirection="BACKWARD",
+            SortOrder="DESCENDING",
+        )
+        items = response.get("Transcript") or []
+        return items[0] if items else None
+
+    def deliver(self, event: ChatEvent) -> None:
+        self._session._queue.put(event)
+
+    def backpressured(self) -> bool:
+        return bool(self._session._queue.full())
+
+    def chat_ended(self) -> None:
+        session = self._session
+        session._chat_ended = True
+        session._end(None)
+
+    def stream_failed(self, error: BaseException) -> None:
+        self._session._end(error)
 
 
 __all__ = ["GeventChatSession"]

@@ -3,8 +3,9 @@
 stdin: {"endpoint_url", "tokens": [...], "messages": N}. Each session connects,
 sends N messages and reads events until it has seen N messages. stdout: JSON
 with each session's message ids and the real OS thread count at the peak.
-With ``"drop": true`` one session connects, the emulator drops its socket, and
-stdout lists the event kinds seen and the error that ended ``events()``.
+With ``"drop": true`` one session connects, the emulator drops its socket twice
+while messages are sent, and stdout lists the event kinds and message ids seen,
+the ids sent, the items the gap fills delivered and the error that ended ``events()``.
 """
 
 from gevent import monkey
@@ -25,25 +26,58 @@ real_active_count = monkey.get_original("threading", "active_count")
 
 
 def dropped(task: dict[str, Any]) -> None:
+    """Messages before, during and after two dropped sockets (and socket refreshes)."""
     import urllib3
 
+    from boto3_connectparticipant_ext.chat import ConnectionReestablishedEvent
+
+    http = urllib3.PoolManager()
     kinds: list[str] = []
+    seen: list[str] = []
+    sent: list[str] = []
+    filled = 0
     error = None
+    config = ChatConfig(socket_max_age=task.get("max_age", 3540.0), socket_overlap=0.2)
     with GeventChatSession(
-        task["tokens"][0], endpoint_url=task["endpoint_url"], leave_on_exit=False
+        task["tokens"][0],
+        endpoint_url=task["endpoint_url"],
+        chat_config=config,
+        leave_on_exit=False,
     ) as chat:
-        urllib3.PoolManager().request(
-            "POST",
-            task["endpoint_url"] + "/_emulator/faults",
-            body=json.dumps({"kind": "DROP_WEBSOCKET"}),
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            for event in chat.events(timeout=30):
+        events = chat.events(timeout=30)
+
+        def read_until_all_seen() -> None:
+            nonlocal filled
+            while sorted(set(seen)) != sorted(sent):
+                event = next(events)
                 kinds.append(event.kind)
+                if isinstance(event, MessageEvent):
+                    seen.append(str(event.id))
+                if isinstance(event, ConnectionReestablishedEvent):
+                    filled += event.gap_filled
+
+        try:
+            sent.extend(str(chat.send_message(f"before {n}").id) for n in range(2))
+            read_until_all_seen()
+            for drop in range(2):
+                http.request(
+                    "POST",
+                    task["endpoint_url"] + "/_emulator/faults",
+                    body=json.dumps({"kind": "DROP_WEBSOCKET"}),
+                    headers={"Content-Type": "application/json"},
+                )
+                # Sent while the socket is down: only the transcript has them.
+                sent.extend(str(chat.send_message(f"gap {drop}.{n}").id) for n in range(3))
+                read_until_all_seen()
+            gevent.sleep(task.get("linger", 0.0))
+            sent.extend(str(chat.send_message(f"after {n}").id) for n in range(2))
+            read_until_all_seen()
         except Exception as failure:
             error = type(failure).__name__
-    json.dump({"kinds": kinds, "error": error}, sys.stdout)
+        stream = chat._stream
+        refreshes = stream.engine.refreshes if stream is not None else 0
+    report = {"kinds": kinds, "seen": seen, "sent": sent, "filled": filled, "error": error}
+    json.dump({**report, "refreshes": refreshes}, sys.stdout)
 
 
 def main() -> None:

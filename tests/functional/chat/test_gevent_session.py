@@ -36,15 +36,35 @@ def run_scenario(task: dict[str, object]) -> dict[str, object]:
     return report
 
 
-def test_a_lost_socket_is_reported_and_ends_the_events_with_an_error(
-    connect_chat_emulator: Emulator,
+@pytest.mark.parametrize("max_age", [3540.0, 0.5], ids=["no-refresh", "refreshing"])
+def test_dropped_sockets_reconnect_and_fill_the_gap_each_message_once(
+    connect_chat_emulator: Emulator, max_age: float
 ) -> None:
     token = connect_chat_emulator.start_chat(display_name="user")["ParticipantToken"]
     report = run_scenario(
-        {"endpoint_url": connect_chat_emulator.endpoint_url, "tokens": [token], "drop": True}
+        {
+            "endpoint_url": connect_chat_emulator.endpoint_url,
+            "tokens": [token],
+            "drop": True,
+            "max_age": max_age,
+            "linger": 1.5 if max_age < 1 else 0.0,
+        }
     )
-    assert report["kinds"] == ["connection.established", "connection.lost"]
-    assert report["error"] == "ChatConnectionError"
+    assert report["error"] is None, report
+    seen, sent = report["seen"], report["sent"]
+    assert isinstance(seen, list) and isinstance(sent, list)
+    assert len(sent) == 10
+    assert sorted(seen) == sorted(sent)  # every message, each exactly once
+    kinds = report["kinds"]
+    assert isinstance(kinds, list)
+    assert kinds.count("connection.lost") == 2, kinds
+    assert kinds.count("connection.reestablished") == 2, kinds
+    # The six messages sent while the socket was down came from GetTranscript.
+    filled = report["filled"]
+    assert isinstance(filled, int) and filled >= 6, report
+    refreshes = report["refreshes"]
+    assert isinstance(refreshes, int)
+    assert refreshes >= 1 if max_age < 1 else refreshes == 0, report
 
 
 def test_200_sessions_each_receive_every_message_once_without_a_thread_each(
