@@ -178,7 +178,12 @@ class _Handle:
         self.lost = gevent.event.Event()
         self.subscribed = gevent.event.Event()
         self.delivering = False  # the reader waits for room in the consumer's buffer
-        self.greenlets: list[Any] = []
+        self.reader: Any = None
+        self.keepalive: Any = None
+
+    @property
+    def greenlets(self) -> list[Any]:
+        return [g for g in (self.reader, self.keepalive) if g is not None]
 
 
 def _handle(link: Link) -> _Handle:
@@ -264,9 +269,7 @@ class GeventStream:
         if isinstance(operation, Open):
             return self._open_link(operation.url)
         if isinstance(operation, Use):
-            _handle(operation.link).greenlets.append(
-                self._gevent.spawn(self._keepalive, operation.link)
-            )
+            _handle(operation.link).keepalive = self._gevent.spawn(self._keepalive, operation.link)
             return None
         if isinstance(operation, CreateWebsocket):
             return self._hooks.create_websocket(refresh_credentials=operation.refresh_credentials)
@@ -307,7 +310,7 @@ class GeventStream:
         link = self.engine.new_link(self._clock())
         link.handle = handle = _Handle(websocket)
         self._links.add(link)
-        handle.greenlets.append(self._gevent.spawn(self._read, link))
+        handle.reader = self._gevent.spawn(self._read, link)
         try:
             websocket.send(protocol.SUBSCRIBE_FRAME)
             self._gevent.wait([handle.subscribed, handle.lost], self._config.subscribe_timeout, 1)
@@ -320,13 +323,15 @@ class GeventStream:
         return link
 
     def _retire(self, link: Link, after: float) -> None:
-        """Stop using ``link`` after ``after`` seconds (make-before-break overlap), close it."""
+        """Stop using ``link`` after ``after`` seconds (make-before-break overlap), close it.
+        Its reader is not killed: it may be handing an accepted item to the consumer,
+        and ends by itself once the socket is closed."""
         if after > 0:
             self._gevent.sleep(after)
         self._mark_lost(link, "retired")
         handle = _handle(link)
-        current = self._gevent.getcurrent()
-        self._gevent.killall([g for g in handle.greenlets if g is not current], block=False)
+        if handle.keepalive is not None and handle.keepalive is not self._gevent.getcurrent():
+            handle.keepalive.kill(block=False)
         handle.websocket.close()
         self._links.discard(link)
 
