@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from boto3_connectparticipant_ext.emulator import Emulator
+from boto3_connectparticipant_ext.emulator import Emulator, Fault
 
 pytest.importorskip("gevent")
 
@@ -89,3 +89,36 @@ def test_200_sessions_each_receive_every_message_once_without_a_thread_each(
     # botocore, the emulator client and gevent's resolver may add a few; never one per session.
     threads = report["threads"]
     assert isinstance(threads, int) and threads < 10, threads
+
+
+def test_the_gevent_gap_fill_walks_after_the_anchor_by_id_by_time_or_whole(
+    connect_chat_emulator: Emulator,
+) -> None:
+    # The walk's calls are plain botocore calls: no monkey-patching needed to run them here.
+    from boto3_connectparticipant_ext.chat._stream_api import ChatGone
+    from boto3_connectparticipant_ext.chat.gevent_session import GeventChatSession, _Hooks
+
+    token = connect_chat_emulator.start_chat(display_name="user")["ParticipantToken"]
+    session = GeventChatSession(token, endpoint_url=connect_chat_emulator.endpoint_url)
+    session._bind(
+        session.client.create_participant_connection(
+            ParticipantToken=token, Type=["CONNECTION_CREDENTIALS"], ConnectParticipant=True
+        )
+    )
+    sent = [str(session.send_message(f"m{n}").id) for n in range(3)]
+    hooks = _Hooks(session)
+    whole = list(hooks.transcript_after(None, None))
+    assert [item["Id"] for item in whole][-3:] == sent
+    # A known anchor: what follows it, not the anchor itself.
+    assert [item["Id"] for item in hooks.transcript_after(sent[0], None)] == sent[1:]
+    # An id the service does not know: by the anchor's time (inclusive: repeats, no loss).
+    at = next(item for item in whole if item["Id"] == sent[1])["AbsoluteTime"]
+    by_time = [item["Id"] for item in hooks.transcript_after("no-such-item", at)]
+    assert by_time[-2:] == sent[1:]
+    # Unknown and no time: the whole transcript again.
+    again = [item["Id"] for item in hooks.transcript_after("no-such-item", None)]
+    assert again == [item["Id"] for item in whole]
+    # A refused participant (403) is the chat gone, for the engine to end the chat offline.
+    connect_chat_emulator.inject_fault(Fault.EXPIRE_TOKEN)
+    with pytest.raises(ChatGone):
+        list(hooks.transcript_after(sent[0], None))
