@@ -8,19 +8,17 @@ consumer's buffer. :class:`SessionHooks` is the narrow interface between them.
 from __future__ import annotations
 
 import itertools
-import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from ..redact import describe_error
+from . import _gap_fill as gap_fill
 from ._service_errors import is_access_denied, is_validation_error
 from ._stream_api import ChatGone
 from .events import ChatEvent
 
 if TYPE_CHECKING:
     from .async_session import AsyncChatSession
-
-logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 
 T = TypeVar("T")
 
@@ -31,15 +29,6 @@ GAP_FILL_BATCH = 100
 def take_batch(iterator: Iterator[T], size: int) -> list[T]:
     """The next ``size`` items of ``iterator`` (fewer at its end)."""
     return list(itertools.islice(iterator, size))
-
-
-# Gap fill after an anchor: GetTranscript FORWARD from ``StartPosition.Id`` = the anchor.
-# The service answers an Id it does not know with a ValidationException or (as the mobile
-# SDKs expect) an empty page; a known Id starts the page at that very item. So an empty
-# answer, or an error, means "anchor unknown": the fill goes by the anchor's time
-# (inclusive: repeats, deduplicated, rather than losses), or by the whole transcript.
-# An empty page can also mean "nothing new" from a service whose start were exclusive;
-# the fallback then only re-reads items already seen.
 
 
 class SessionHooks:
@@ -63,24 +52,22 @@ class SessionHooks:
                 batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
             else:
                 try:
-                    iterator = await session._transcript_iterator(
-                        StartPosition={"Id": anchor_id},
-                        ScanDirection="FORWARD",
-                        SortOrder="ASCENDING",
-                    )
+                    iterator = await session._transcript_iterator(**gap_fill.by_id(anchor_id))
                     batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
                 except Exception as error:
                     if not is_validation_error(error):
                         raise  # 403, throttling, 5xx: the reconnect loop decides
                     batch = []
-                    unknown: Optional[BaseException] = error
+                    unknown: Optional[str] = describe_error(error)
                 else:
-                    unknown = None if batch else LookupError("no item at the anchor")
+                    unknown = None if batch else gap_fill.NO_ITEM_AT_ANCHOR
                 if unknown is not None:
-                    iterator = await self._iterator_without_anchor_id(anchor_time, unknown)
+                    iterator = await session._transcript_iterator(
+                        **gap_fill.without_id(anchor_time, unknown)
+                    )
                     batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
-                elif batch[0].get("Id") == anchor_id:
-                    batch = batch[1:]  # the start is inclusive: the anchor itself was seen
+                else:
+                    batch = gap_fill.after_anchor(batch, anchor_id)
             while batch:
                 for item in batch:
                     yield item
@@ -89,26 +76,6 @@ class SessionHooks:
             if is_access_denied(error):
                 raise ChatGone() from None
             raise
-
-    async def _iterator_without_anchor_id(
-        self, anchor_time: Optional[str], error: BaseException
-    ) -> Iterator[dict[str, Any]]:
-        """The service does not know the anchor's id: go by its time, or (a hand-made
-        state without one) by the whole transcript, repeating rather than losing items."""
-        session = self._session
-        if anchor_time is not None:
-            logger.info("gap fill by item id failed (%s); filling by time", describe_error(error))
-            return await session._transcript_iterator(
-                StartPosition={"AbsoluteTime": anchor_time},
-                ScanDirection="FORWARD",
-                SortOrder="ASCENDING",
-            )
-        logger.warning(
-            "gap fill: the last item seen is unknown to the service and has no time (%s); "
-            "delivering the whole transcript again",
-            describe_error(error),
-        )
-        return await session._transcript_iterator()
 
     async def latest_item(self) -> Optional[Mapping[str, Any]]:
         response = await self._session._call(

@@ -31,12 +31,14 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional
 
 from ..auth import bind_tokens
 from ..redact import describe_error, mask
+from . import _gap_fill as gap_fill
 from ._arguments import (
     Callback,
     EventKind,
@@ -292,9 +294,8 @@ class _Hooks:
     def transcript_after(
         self, anchor_id: Optional[str], anchor_time: Optional[str]
     ) -> Iterator[Mapping[str, Any]]:
-        """Transcript items after the anchor, oldest first, by the rules of
-        ``_stream_hooks.SessionHooks.transcript_after`` (by the anchor's id; by its
-        time, or the whole transcript, when the service does not know the id)."""
+        """Transcript items after the anchor, oldest first, by the rules of ``_gap_fill``
+        (by the anchor's id; by its time, or all of it, when the service does not know it)."""
         try:
             yield from self._transcript_after(anchor_id, anchor_time)
         except Exception as error:
@@ -308,8 +309,6 @@ class _Hooks:
         from ..transcript import iter_transcript
 
         def walk(**position: Any) -> Iterator[dict[str, Any]]:
-            if position:
-                position.update(ScanDirection="FORWARD", SortOrder="ASCENDING")
             token = self._session._connection_token
             return iter_transcript(self._session._client, ConnectionToken=token, **position)
 
@@ -317,23 +316,18 @@ class _Hooks:
             yield from walk()  # nothing seen and nothing there at connect: all of it is new
             return
         try:
-            by_id = walk(StartPosition={"Id": anchor_id})
-            first = next(by_id, None)
-            unknown = "no item at the anchor"
+            by_id = walk(**gap_fill.by_id(anchor_id))
+            first = list(itertools.islice(by_id, 1))
+            unknown = None if first else gap_fill.NO_ITEM_AT_ANCHOR
         except Exception as error:
             if not is_validation_error(error):
                 raise  # 403, throttling, 5xx: the reconnect loop decides
-            first, unknown = None, describe_error(error)
-        if first is not None:
-            if first.get("Id") != anchor_id:  # the start is inclusive: the anchor was seen
-                yield first
-            yield from by_id
-        elif anchor_time is not None:
-            logger.info("gap fill by item id failed (%s); filling by time", unknown)
-            yield from walk(StartPosition={"AbsoluteTime": anchor_time})
-        else:
-            logger.warning("gap fill: unknown anchor without a time (%s); all of it", unknown)
-            yield from walk()
+            unknown = describe_error(error)
+        if unknown is not None:
+            yield from walk(**gap_fill.without_id(anchor_time, unknown))
+            return
+        yield from gap_fill.after_anchor(first, anchor_id)
+        yield from by_id
 
     def latest_item(self) -> Optional[Mapping[str, Any]]:
         """The newest transcript item (the first anchor)."""
