@@ -37,7 +37,7 @@ import collections
 import dataclasses
 import logging
 from collections.abc import Generator, Mapping
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from ..redact import describe_error, redact_text
 from . import _protocol as protocol
@@ -358,7 +358,7 @@ class Connection:
     def _fill_gap(self) -> FillGap:
         return FillGap(self.sequencer.anchor_id, self.sequencer.anchor_time)
 
-    def supervise(self, now: Any) -> Steps:
+    def supervise(self, now: Callable[[], float]) -> Steps:
         """Keep a socket in use until the chat ends: replace it before its maximum age
         (make-before-break), reconnect after a loss. ``now``: the driver's clock."""
         retry_at: Optional[float] = None
