@@ -69,6 +69,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check boto3_connectparticipant_ext tests scripts benchmarks examples
 	$(BIN)/mypy boto3_connectparticipant_ext examples scripts benchmarks tests noxfile.py
 	$(BIN)/python scripts/check_imports.py
+	$(BIN)/python scripts/check_test_layout.py
 
 # Dead code (unused variables, unreachable code) at vulture's 100% confidence; the names are
 # protocol parameters (__exit__, seek) and cache keys that are unused on purpose.
