@@ -37,7 +37,6 @@ class Route:
     operation: Any  # botocore.model.OperationModel
     method: str
     pattern: Optional[re.Pattern[str]]
-    static_path: Optional[str]
 
     @property
     def name(self) -> str:
@@ -59,10 +58,10 @@ class RouteTable:
                 method = http["method"].upper()
                 uri = http["requestUri"].split("?", 1)[0]
                 if "{" in uri:
-                    route = Route(service, operation, method, _compile(uri), None)
+                    route = Route(service, operation, method, _compile(uri))
                     self._templated.append(route)
                 else:
-                    route = Route(service, operation, method, None, uri)
+                    route = Route(service, operation, method, None)
                     self._static[(method, uri)] = route
                     self._known_paths.add(uri)
                 self.operations.setdefault(name, route)
