@@ -54,7 +54,6 @@ USED_DYNAMICALLY = {
     "model.py:mtime_ns": "functools.lru_cache key: a newer file is read again",
     "conversation/_start.py:stop_contact_on_end": "read through locals() by _plan",
     # Public API kept for users (documented on the class), not called inside the repository.
-    "streaming/sns.py:trust": "SnsMessageVerifier.trust: pin a certificate after construction",
     "emulator/_contact_streaming.py:unsubscribe": "public counterpart of subscribe()",
     # Dead, but removing it means editing tests that other branches were editing at the same
     # time (issue 11): remove after the merge.
