@@ -15,7 +15,7 @@ import botocore
 import botocore.session
 import pytest
 
-from boto3_connectparticipant_ext import inject
+from boto3_connectparticipant_ext import _plugin, inject
 from boto3_connectparticipant_ext.aio import _patch
 from boto3_connectparticipant_ext.aio.inject import ASYNC_HELPERS, inject_async_helper_methods
 from boto3_connectparticipant_ext.aio.transcript import iter_transcript
@@ -92,7 +92,8 @@ def test_injection_keeps_names_botocore_already_has(monkeypatch: pytest.MonkeyPa
 
 def test_activate_wraps_once_and_deactivate_makes_it_inert(monkeypatch: pytest.MonkeyPatch) -> None:
     prepared: list[Any] = []
-    monkeypatch.setattr(_patch, "prepare_session", prepared.append)
+    # The wrapper is the core's (_plugin.client_wrapper), switched by the aio flag.
+    monkeypatch.setattr(_plugin, "prepare_session", prepared.append)
 
     class FakeAioSession:
         def create_client(self, service_name: str, **kwargs: Any) -> dict[str, Any]:
