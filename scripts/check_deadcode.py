@@ -43,9 +43,7 @@ USED_DYNAMICALLY = {
     "loadtest/user.py:on_stop": "Locust User hook",
     "loadtest/user.py:run_flow": "Locust @task",
     # Attributes the standard library and Python read.
-    "awscli.py:msg": "logging.LogRecord.msg, read by the formatter",
     "redact.py:msg": "logging.LogRecord.msg, read by the formatter",
-    "chat/_transport.py:msg": "logging.LogRecord.msg, read by the formatter",
     "_plugin.py:__class__": "swaps the client's class for one with the helpers",
     "emulator/_quiet_http.py:__class__": "swaps aiohttp's handler class for the quiet one",
     "inject.py:__signature__": "read by inspect.signature (help(), IDEs)",
