@@ -70,6 +70,7 @@ lint: $(STAMP)
 	$(BIN)/mypy boto3_connectparticipant_ext examples scripts benchmarks tests noxfile.py
 	$(BIN)/python scripts/check_imports.py
 	$(BIN)/python scripts/check_test_layout.py
+	$(BIN)/python scripts/check_contracts_doc.py
 	$(BIN)/python scripts/check_deadcode.py
 
 # Dead code in the package (vulture, 60% confidence, usages read from tests, examples, scripts

@@ -44,6 +44,7 @@ EXCEPTIONS = {
     "unit/test_bench_harness.py": "benchmarks/_harness.py and benchmarks/run_all.py",
     "unit/core/test_import_contracts.py": "scripts/check_imports.py",
     "unit/core/test_layout_check.py": "scripts/check_test_layout.py",
+    "unit/core/test_contracts_doc_check.py": "scripts/check_contracts_doc.py",
     # A property of the whole transfer package (what importing it loads).
     "unit/transfer/test_import_cost.py": "what `import transfer` loads",
     # Grouped by behaviour over several modules of their package.
