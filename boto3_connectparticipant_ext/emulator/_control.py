@@ -42,7 +42,7 @@ from boto3_connectparticipant_ext.emulator._faults import (
 )
 from boto3_connectparticipant_ext.emulator._records import RecordedFrame, RecordedRequest, Recorder
 from boto3_connectparticipant_ext.emulator._service_errors import ServiceError
-from boto3_connectparticipant_ext.emulator._state import ChatState, Participant
+from boto3_connectparticipant_ext.emulator._state import ChatState, Contact, Participant
 from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError, EmulatorOperationError
 
 if TYPE_CHECKING:
@@ -91,6 +91,14 @@ class Controller:
     def _participant(self, contact_id: str, participant_id: str) -> Participant:
         with _as_operation_error():
             return self.state.participant(contact_id, participant_id)
+
+    def _contact_and_participant(
+        self, contact_id: str, participant_id: Optional[str]
+    ) -> tuple[Contact, Optional[Participant]]:
+        contact = self.state.contact(contact_id)
+        if participant_id is None:
+            return contact, None
+        return contact, self.state.participant(contact_id, participant_id)
 
     def start_chat(
         self,
@@ -158,12 +166,7 @@ class Controller:
         content: Optional[str],
     ) -> str:
         with _as_operation_error():
-            contact = self.state.contact(contact_id)
-            participant = (
-                None
-                if participant_id is None
-                else self.state.participant(contact_id, participant_id)
-            )
+            contact, participant = self._contact_and_participant(contact_id, participant_id)
             return str(
                 self.state.emit_event(contact, event, participant=participant, content=content)[
                     "Id"
@@ -179,12 +182,7 @@ class Controller:
         display_name: str,
     ) -> str:
         with _as_operation_error():
-            contact = self.state.contact(contact_id)
-            participant = (
-                None
-                if participant_id is None
-                else self.state.participant(contact_id, participant_id)
-            )
+            contact, participant = self._contact_and_participant(contact_id, participant_id)
             item = self.state.stream_bot_message(
                 contact, chunks, participant=participant, display_name=display_name
             )
