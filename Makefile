@@ -69,12 +69,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check boto3_connectparticipant_ext tests scripts benchmarks examples
 	$(BIN)/mypy boto3_connectparticipant_ext examples scripts benchmarks tests noxfile.py
 	$(BIN)/python scripts/check_imports.py
+	$(BIN)/python scripts/check_test_layout.py
+	$(BIN)/python scripts/check_contracts_doc.py
+	$(BIN)/python scripts/check_deadcode.py
 
-# Dead code (unused variables, unreachable code) at vulture's 100% confidence; the names are
-# protocol parameters (__exit__, seek) and cache keys that are unused on purpose.
+# Dead code in the package (vulture, 60% confidence, usages read from tests, examples, scripts
+# and benchmarks too); what is used dynamically is listed, with its reason, in the script.
 deadcode: $(STAMP)
-	$(BIN)/vulture boto3_connectparticipant_ext --min-confidence 100 \
-		--ignore-names exc_info,exc,exc_type,whence,mtime_ns,stop_contact_on_end
+	$(BIN)/python scripts/check_deadcode.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix boto3_connectparticipant_ext tests scripts benchmarks examples

@@ -6,7 +6,7 @@ options keyword-only; see :func:`method_signature`). From this table come the sy
 and the injection (:mod:`boto3_connectparticipant_ext.inject`) and the async delegates
 (:mod:`boto3_connectparticipant_ext.aio.inject`); the static types (``inject``'s Protocol,
 ``typed.AsyncConnectParticipantHelpers``) and the async functions are checked against it by
-``tests/unit/test_helper_table.py``.
+``tests/unit/core/test_helper_table.py``.
 
 Examples
 --------

@@ -280,20 +280,31 @@ def initialize_client_plugin(client: Any) -> None:
         client.__class__ = type(base.__name__, (base,), added)
 
 
-def _create_client_wrapper(
-    wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    service_name = args[0] if args else kwargs.get("service_name")
-    if service_name != SERVICE_NAME:
+def client_wrapper(enabled: Callable[[], bool], *, config_position: int) -> Callable[..., Any]:
+    """A wrapt wrapper of a session class's ``create_client`` (botocore's, aiobotocore's).
+
+    For ``connectparticipant`` only, and only while ``enabled()``, it prepares the session
+    (:func:`prepare_session`) and forces ``signature_version=UNSIGNED`` into the call's config
+    (the argument at ``config_position``, or ``config=``); any other call passes through.
+    """
+
+    def wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        service_name = args[0] if args else kwargs.get("service_name")
+        if service_name != SERVICE_NAME:
+            return wrapped(*args, **kwargs)
+        with _lock:
+            # Checked under the lock, and the client is built under it: an uninstall() waits
+            # for this client and then reverts its session; a call that waited for an
+            # uninstall() builds a stock client and prepares nothing.
+            if enabled():
+                prepare_session(instance)
+                return wrapped(*_unsigned_arguments(args, kwargs, config_position), **kwargs)
         return wrapped(*args, **kwargs)
-    with _lock:
-        # Checked under the lock, and the client is built under it: an uninstall() waits for
-        # this client and then reverts its session; a call that waited for an uninstall()
-        # builds a stock client and prepares nothing.
-        if _installed:
-            prepare_session(instance)
-            return wrapped(*_unsigned_arguments(args, kwargs, _CONFIG_POSITION), **kwargs)
-    return wrapped(*args, **kwargs)
+
+    return wrapper
+
+
+_create_client_wrapper = client_wrapper(lambda: _installed, config_position=_CONFIG_POSITION)
 
 
 def _unsigned_arguments(

@@ -32,7 +32,7 @@ from typing import Any
 
 from ._plugin import install, prepare_session
 from .model import SERVICE_NAME
-from .redact import REDACTED, secrets_allowed_in_logs
+from .redact import REDACTED, clean_record_message, secrets_allowed_in_logs
 
 _HANDLER_ID = "boto3-connectparticipant-ext-awscli"
 # Options whose value is a bearer token (``--opt VALUE`` and ``--opt=VALUE``).
@@ -93,16 +93,13 @@ class _LiteralSecretRedactor:
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
         record: logging.LogRecord = self.previous(*args, **kwargs)
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record: logging reports it itself
-            return record
-        cleaned = message
-        for secret in self.secrets:
-            cleaned = cleaned.replace(secret, REDACTED)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
+        clean_record_message(record, self._without_secrets)
         return record
+
+    def _without_secrets(self, message: str) -> str:
+        for secret in self.secrets:
+            message = message.replace(secret, REDACTED)
+        return message
 
 
 _redactor_lock = threading.Lock()

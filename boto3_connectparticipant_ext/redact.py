@@ -245,14 +245,31 @@ class _RedactingFactory:
         return record
 
 
-def _redact_record(record: logging.LogRecord) -> None:
+def clean_record_message(record: logging.LogRecord, clean: Callable[[str], str]) -> bool:
+    """Replace ``record``'s message by ``clean(message)`` when that differs; ``False`` when the
+    record is malformed (its message cannot be built: logging reports that itself).
+
+    Examples
+    --------
+    >>> record = logging.LogRecord("x", logging.INFO, "f", 1, "token %s", ("s3cr3t",), None)
+    >>> clean_record_message(record, lambda text: text.replace("s3cr3t", "***"))
+    True
+    >>> record.getMessage()
+    'token ***'
+    """
     try:
         message = record.getMessage()
-    except Exception:  # a malformed record: leave it to logging to report
-        return
-    cleaned = redact_text(message)
+    except Exception:
+        return False
+    cleaned = clean(message)
     if cleaned != message:
         record.msg, record.args = cleaned, None
+    return True
+
+
+def _redact_record(record: logging.LogRecord) -> None:
+    if not clean_record_message(record, redact_text):
+        return
     if record.exc_info and record.exc_info[0] is not None:
         formatted = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
         record.exc_text = redact_text(formatted)

@@ -33,13 +33,7 @@ from typing import Any
 import wrapt
 
 from boto3_connectparticipant_ext import _plugin
-from boto3_connectparticipant_ext._plugin import (
-    ClientFlavour,
-    _lock,
-    _unsigned_arguments,
-    prepare_session,
-)
-from boto3_connectparticipant_ext.model import SERVICE_NAME
+from boto3_connectparticipant_ext._plugin import ClientFlavour, _lock, client_wrapper
 
 logger = logging.getLogger(__name__)
 _SESSION_MODULE = "aiobotocore.session"
@@ -127,15 +121,6 @@ def is_active() -> bool:
     return _enabled
 
 
-def _create_client_wrapper(
-    wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> Any:
-    service_name = args[0] if args else kwargs.get("service_name")
-    if service_name != SERVICE_NAME:
-        return wrapped(*args, **kwargs)
-    with _lock:
-        # Checked and prepared under the lock: a session is never prepared after uninstall().
-        if _enabled:
-            prepare_session(instance)
-            return wrapped(*_unsigned_arguments(args, kwargs, CONFIG_POSITION), **kwargs)
-    return wrapped(*args, **kwargs)
+# The core's wrapper, switched by this module's flag: a session is never prepared after
+# uninstall() (the flag is checked under the core's lock).
+_create_client_wrapper = client_wrapper(lambda: _enabled, config_position=CONFIG_POSITION)

@@ -67,8 +67,8 @@ class ReceiptBook:
     >>> book = ReceiptBook()
     >>> book.request("m1", DELIVERED), book.request("m1", READ), book.request("m1", DELIVERED)
     (True, True, False)
-    >>> book.pending_kind("m1")
-    'read'
+    >>> book.take("m1"), book.request("m1", DELIVERED)
+    ('read', False)
     >>> book.mark_own("m2"); book.request("m2", READ)
     False
     """
@@ -113,10 +113,6 @@ class ReceiptBook:
                 return False
             self._pending[message_id] = kind
             return True
-
-    def pending_kind(self, message_id: str) -> Optional[str]:
-        with self._lock:
-            return self._pending.get(message_id)
 
     def pending_ids(self) -> list[str]:
         with self._lock:

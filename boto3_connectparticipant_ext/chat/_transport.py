@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any, Callable, Protocol
 
-from ..redact import describe_error, redact_text
+from ..redact import clean_record_message, describe_error, redact_text
 from .errors import ChatConnectionError, MissingDependencyError
 
 # websockets logs the request line (path and query) at DEBUG; the query of a
@@ -22,13 +22,7 @@ _WEBSOCKET_LOGGER = logging.getLogger("boto3_connectparticipant_ext.chat.websock
 
 class _RedactFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record: logging reports it, we keep quiet
-            return True
-        cleaned = redact_text(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
+        clean_record_message(record, redact_text)
         return True
 
 

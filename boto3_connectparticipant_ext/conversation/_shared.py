@@ -9,7 +9,9 @@ from botocore.exceptions import ClientError
 
 from .._validation import require_finite_seconds, require_text
 from ..chat.events import AttachmentEvent, ChatEvent, event_kinds
+from ._engine import Engine
 from .errors import ConversationArgumentError
+from .latency import LatencyStats
 
 #: Seconds an ``expect`` waits when neither the call nor the conversation says otherwise.
 DEFAULT_TIMEOUT = 10.0
@@ -60,3 +62,25 @@ def download_target(event: AttachmentEvent, path: Any) -> tuple[str, str]:
         name = os.path.basename(attachment.name or attachment.attachment_id)
         target = os.path.join(target, name or attachment.attachment_id)
     return attachment.attachment_id, target
+
+
+class ConversationDriver:
+    """What both drivers hold: the session, the default wait, the engine and its latencies."""
+
+    def __init__(
+        self,
+        session: Any,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        latencies: Optional[LatencyStats] = None,
+        history: bool = True,
+    ) -> None:
+        self._timeout = check_timeout(timeout, DEFAULT_TIMEOUT)
+        self.session = session
+        self.engine = Engine(latencies=latencies)
+        self.engine.history_loaded = not history
+
+    @property
+    def latencies(self) -> LatencyStats:
+        """Each matched expectation's latency since the customer's last message."""
+        return self.engine.latencies

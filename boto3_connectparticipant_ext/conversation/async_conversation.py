@@ -22,38 +22,21 @@ from botocore.exceptions import ClientError
 from ..chat.events import AttachmentEvent, ChatEndedEvent, ChatEvent, ItemEvent, MessageEvent
 from ..service_limits import INTERACTIVE_RESPONSE_CONTENT_TYPE
 from ._choose import answer_content
-from ._engine import Engine, Expectation, RoleMatcher, Step, TextMatcher
+from ._engine import Expectation, RoleMatcher, Step, TextMatcher
 from ._shared import (
     DEFAULT_TIMEOUT,
+    ConversationDriver,
     check_text,
     check_timeout,
     download_target,
     history_refused,
     resolve_kind,
 )
-from .latency import LatencyStats
 from .recording import PathLike, async_record_chat
 
 
-class AsyncConversation:
+class AsyncConversation(ConversationDriver):
     """A customer's side of a chat over an :class:`AsyncChatSession`; see :class:`Conversation`."""
-
-    def __init__(
-        self,
-        session: Any,
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        latencies: Optional[LatencyStats] = None,
-        history: bool = True,
-    ) -> None:
-        self._timeout = check_timeout(timeout, DEFAULT_TIMEOUT)
-        self.session = session
-        self.engine = Engine(latencies=latencies)
-        self.engine.history_loaded = not history
-
-    @property
-    def latencies(self) -> LatencyStats:
-        return self.engine.latencies
 
     async def __aenter__(self) -> AsyncConversation:
         return self

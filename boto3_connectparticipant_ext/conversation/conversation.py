@@ -23,20 +23,20 @@ from botocore.exceptions import ClientError
 from ..chat.events import AttachmentEvent, ChatEndedEvent, ChatEvent, ItemEvent, MessageEvent
 from ..service_limits import INTERACTIVE_RESPONSE_CONTENT_TYPE
 from ._choose import answer_content
-from ._engine import Engine, Expectation, RoleMatcher, Step, TextMatcher, drive_sync
+from ._engine import Expectation, RoleMatcher, Step, TextMatcher, drive_sync
 from ._shared import (
     DEFAULT_TIMEOUT,
+    ConversationDriver,
     check_text,
     check_timeout,
     download_target,
     history_refused,
     resolve_kind,
 )
-from .latency import LatencyStats
 from .recording import PathLike, record_chat
 
 
-class Conversation:
+class Conversation(ConversationDriver):
     """A customer's side of a chat, as test steps (blocking; see :class:`AsyncConversation`).
 
     ``session`` is a connected :class:`ChatSession` (from :func:`start_chat`, or any).
@@ -46,24 +46,6 @@ class Conversation:
     before the websocket opened is seen too. ``latencies`` may be shared by
     several conversations (a load test). Leaving a ``with`` block ends the chat.
     """
-
-    def __init__(
-        self,
-        session: Any,
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        latencies: Optional[LatencyStats] = None,
-        history: bool = True,
-    ) -> None:
-        self._timeout = check_timeout(timeout, DEFAULT_TIMEOUT)
-        self.session = session
-        self.engine = Engine(latencies=latencies)
-        self.engine.history_loaded = not history
-
-    @property
-    def latencies(self) -> LatencyStats:
-        """Each matched expectation's latency since the customer's last message."""
-        return self.engine.latencies
 
     def __enter__(self) -> Conversation:
         return self

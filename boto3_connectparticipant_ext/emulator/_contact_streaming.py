@@ -35,7 +35,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
-import itertools
 import json
 import queue
 import threading
@@ -109,7 +108,6 @@ class ContactStreaming:
         self._subscriptions: dict[str, Subscription] = {}
         self._lock = threading.Lock()
         self._queue: queue.Queue[Optional[tuple[Subscription, dict[str, Any]]]] = queue.Queue()
-        self._serial = itertools.count(1)
         self.published = 0
         self.failures: list[str] = []
         self._thread = threading.Thread(

@@ -19,7 +19,9 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Optional
 
 from boto3_connectparticipant_ext.emulator._chat_options import (
@@ -40,7 +42,7 @@ from boto3_connectparticipant_ext.emulator._faults import (
 )
 from boto3_connectparticipant_ext.emulator._records import RecordedFrame, RecordedRequest, Recorder
 from boto3_connectparticipant_ext.emulator._service_errors import ServiceError
-from boto3_connectparticipant_ext.emulator._state import ChatState, Participant
+from boto3_connectparticipant_ext.emulator._state import ChatState, Contact, Participant
 from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError, EmulatorOperationError
 
 if TYPE_CHECKING:
@@ -49,8 +51,13 @@ if TYPE_CHECKING:
 ADDABLE_ROLES = frozenset({"AGENT", "CUSTOM_BOT", "SUPERVISOR", "SYSTEM"})
 
 
-def _operation_error(error: ServiceError) -> EmulatorOperationError:
-    return EmulatorOperationError(error.code, error.message, error.status)
+@contextlib.contextmanager
+def _as_operation_error() -> Iterator[None]:
+    """The service's refusal (``ServiceError``) as the control API's ``EmulatorOperationError``."""
+    try:
+        yield
+    except ServiceError as error:
+        raise EmulatorOperationError(error.code, error.message, error.status) from None
 
 
 class Controller:
@@ -82,10 +89,16 @@ class Controller:
         return self.clock.offset
 
     def _participant(self, contact_id: str, participant_id: str) -> Participant:
-        try:
+        with _as_operation_error():
             return self.state.participant(contact_id, participant_id)
-        except ServiceError as error:
-            raise _operation_error(error) from None
+
+    def _contact_and_participant(
+        self, contact_id: str, participant_id: Optional[str]
+    ) -> tuple[Contact, Optional[Participant]]:
+        contact = self.state.contact(contact_id)
+        if participant_id is None:
+            return contact, None
+        return contact, self.state.participant(contact_id, participant_id)
 
     def start_chat(
         self,
@@ -100,7 +113,7 @@ class Controller:
             if initial_message is not None
             else None
         )
-        try:
+        with _as_operation_error():
             options = ChatOptions(
                 supported_content_types=EVERY_CONTENT_TYPE
                 if supported_content_types is None
@@ -112,8 +125,6 @@ class Controller:
                 attributes=attributes,
                 options=options,
             )
-        except ServiceError as error:
-            raise _operation_error(error) from None
 
     def add_participant(
         self, contact_id: str, *, role: str = "AGENT", display_name: Optional[str] = None
@@ -122,13 +133,11 @@ class Controller:
             raise EmulatorConfigError(
                 f"role must be one of {', '.join(sorted(ADDABLE_ROLES))}, got {role!r}"
             )
-        try:
+        with _as_operation_error():
             contact = self.state.contact(contact_id)
             participant = self.state.add_participant(
                 contact, role=role, display_name=display_name or role.title()
             )
-        except ServiceError as error:
-            raise _operation_error(error) from None
         return {
             "ParticipantId": participant.participant_id,
             "ParticipantToken": participant.participant_token,
@@ -138,19 +147,15 @@ class Controller:
         self, contact_id: str, participant_id: str, content: str, *, content_type: str
     ) -> str:
         participant = self._participant(contact_id, participant_id)
-        try:
+        with _as_operation_error():
             return str(self.state.post_message(participant, content_type, content)["Id"])
-        except ServiceError as error:
-            raise _operation_error(error) from None
 
     def send_event(
         self, contact_id: str, participant_id: str, content_type: str, content: Optional[str]
     ) -> str:
         participant = self._participant(contact_id, participant_id)
-        try:
+        with _as_operation_error():
             return str(self.state.post_event(participant, content_type, content)["Id"])
-        except ServiceError as error:
-            raise _operation_error(error) from None
 
     def emit_event(
         self,
@@ -160,20 +165,13 @@ class Controller:
         participant_id: Optional[str],
         content: Optional[str],
     ) -> str:
-        try:
-            contact = self.state.contact(contact_id)
-            participant = (
-                None
-                if participant_id is None
-                else self.state.participant(contact_id, participant_id)
-            )
+        with _as_operation_error():
+            contact, participant = self._contact_and_participant(contact_id, participant_id)
             return str(
                 self.state.emit_event(contact, event, participant=participant, content=content)[
                     "Id"
                 ]
             )
-        except ServiceError as error:
-            raise _operation_error(error) from None
 
     def stream_bot_message(
         self,
@@ -183,54 +181,37 @@ class Controller:
         participant_id: Optional[str],
         display_name: str,
     ) -> str:
-        try:
-            contact = self.state.contact(contact_id)
-            participant = (
-                None
-                if participant_id is None
-                else self.state.participant(contact_id, participant_id)
-            )
+        with _as_operation_error():
+            contact, participant = self._contact_and_participant(contact_id, participant_id)
             item = self.state.stream_bot_message(
                 contact, chunks, participant=participant, display_name=display_name
             )
-        except ServiceError as error:
-            raise _operation_error(error) from None
         return str(item["Id"])
 
     def disconnect_participant(self, contact_id: str, participant_id: str) -> None:
         participant = self._participant(contact_id, participant_id)
-        try:
+        with _as_operation_error():
             self.state.disconnect(participant)
-        except ServiceError as error:
-            raise _operation_error(error) from None
 
     def end_contact(self, contact_id: str) -> None:
-        try:
+        with _as_operation_error():
             self.state.end_contact(self.state.contact(contact_id))
-        except ServiceError as error:
-            raise _operation_error(error) from None
 
     def start_authentication(self, contact_id: str) -> str:
-        try:
+        with _as_operation_error():
             return self.state.start_authentication(self.state.contact(contact_id))
-        except ServiceError as error:
-            raise _operation_error(error) from None
 
     def register_view(self, view_token: str, view: dict[str, Any]) -> None:
         self.state.views[view_token] = copy.deepcopy(view)
 
     def transcript(self, contact_id: str) -> list[dict[str, Any]]:
-        try:
+        with _as_operation_error():
             contact = self.state.contact(contact_id)
-        except ServiceError as error:
-            raise _operation_error(error) from None
         return [copy.deepcopy(item.data) for item in contact.items]
 
     def participants(self, contact_id: str) -> list[dict[str, Any]]:
-        try:
+        with _as_operation_error():
             contact = self.state.contact(contact_id)
-        except ServiceError as error:
-            raise _operation_error(error) from None
         return [
             {
                 "ParticipantId": p.participant_id,

@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import json
 import re
+from collections.abc import Sized
 from typing import Any, Optional
 from urllib.parse import unquote
 
@@ -37,7 +38,6 @@ class Route:
     operation: Any  # botocore.model.OperationModel
     method: str
     pattern: Optional[re.Pattern[str]]
-    static_path: Optional[str]
 
     @property
     def name(self) -> str:
@@ -59,10 +59,10 @@ class RouteTable:
                 method = http["method"].upper()
                 uri = http["requestUri"].split("?", 1)[0]
                 if "{" in uri:
-                    route = Route(service, operation, method, _compile(uri), None)
+                    route = Route(service, operation, method, _compile(uri))
                     self._templated.append(route)
                 else:
-                    route = Route(service, operation, method, None, uri)
+                    route = Route(service, operation, method, None)
                     self._static[(method, uri)] = route
                     self._known_paths.add(uri)
                 self.operations.setdefault(name, route)
@@ -190,6 +190,10 @@ def validate(params: dict[str, Any], shape: Any, *, code: str = "ValidationExcep
         raise ServiceError(code, f"{count} validation {noun} detected: " + "; ".join(problems))
 
 
+# The shapes whose ``max`` bounds their length (lists, maps, strings), and their Python type.
+_SIZED: dict[str, type[Sized]] = {"list": list, "map": dict, "string": str}
+
+
 def _check_limits(value: Any, shape: Any, path: str, problems: list[str]) -> None:
     type_name = shape.type_name
     metadata = shape.metadata
@@ -199,31 +203,22 @@ def _check_limits(value: Any, shape: Any, path: str, problems: list[str]) -> Non
                 child = f"{path}.{name}" if path else name
                 _check_limits(value[name], member, child, problems)
         return
+    sized = _SIZED.get(type_name)
+    if sized and isinstance(value, sized) and "max" in metadata and len(value) > metadata["max"]:
+        problems.append(
+            f"Value at '{path}' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {metadata['max']}"
+        )
     if type_name == "list" and isinstance(value, list):
-        if "max" in metadata and len(value) > metadata["max"]:
-            problems.append(
-                f"Value at '{path}' failed to satisfy constraint: "
-                f"Member must have length less than or equal to {metadata['max']}"
-            )
         for index, element in enumerate(value):
             _check_limits(element, shape.member, f"{path}.{index + 1}.member", problems)
         return
     if type_name == "map" and isinstance(value, dict):
-        if "max" in metadata and len(value) > metadata["max"]:
-            problems.append(
-                f"Value at '{path}' failed to satisfy constraint: "
-                f"Member must have length less than or equal to {metadata['max']}"
-            )
         for key, element in value.items():
             _check_limits(key, shape.key, f"{path}.key", problems)
             _check_limits(element, shape.value, f"{path}.{key}", problems)
         return
     if type_name == "string" and isinstance(value, str):
-        if "max" in metadata and len(value) > metadata["max"]:
-            problems.append(
-                f"Value at '{path}' failed to satisfy constraint: "
-                f"Member must have length less than or equal to {metadata['max']}"
-            )
         enum = metadata.get("enum")
         if enum and value not in enum:
             problems.append(

@@ -38,12 +38,12 @@ from collections.abc import Mapping
 from typing import Any, Callable, ClassVar, Optional, TypeVar
 
 from .._validation import require_text
-from ..chat._arguments import check_message
 from ..chat.errors import ChatEndedError
 from ..chat.events import AttachmentEvent, ChatEndedEvent, ItemEvent, MessageEvent
 from ..chat.session import ChatSession
 from ..chat.state import SessionState
 from ..redact import describe_error
+from ..service_limits import message_content_problem
 from .attachments import Source, open_source
 from .errors import BridgeArgumentError
 from .records import StreamingRecord, parse_streaming_event
@@ -181,10 +181,13 @@ class Bridge:
         """Send ``text`` into the chat of ``key`` (starting or continuing it); return its Id.
 
         The key and the message are checked before any call (no chat is started for a
-        message the service would refuse).
+        message the service would refuse): a bad one raises
+        :class:`~.errors.BridgeArgumentError`, with the text of the package's one message rule
+        (``service_limits.message_content_problem``). Whether the contact supports the type is
+        the service's to say.
         """
         _check_key(key)
-        check_message(text, content_type)
+        _check_message(text, content_type)
         return self._with_session(
             key, lambda session: session.send_message(text, content_type=content_type)
         )
@@ -317,6 +320,14 @@ class Bridge:
 
 def _check_key(key: Any) -> None:
     require_text(key, "a conversation key", error=BridgeArgumentError)
+
+
+def _check_message(text: Any, content_type: Any) -> None:
+    require_text(text, "text", error=BridgeArgumentError)
+    require_text(content_type, "content_type", error=BridgeArgumentError)
+    problem = message_content_problem(content_type, text)
+    if problem is not None:
+        raise BridgeArgumentError(problem)
 
 
 def _records_of(event: Any) -> list[Any]:

@@ -29,8 +29,6 @@ from boto3_connectparticipant_ext.transfer.errors import TransferConfigError
 DEFAULT_ALLOWED_EXTENSIONS: frozenset[str] = DEFAULT_ATTACHMENT_EXTENSIONS
 #: Amazon Connect's default attachment size limit, 20 MB.
 DEFAULT_MAX_SIZE_BYTES = DEFAULT_ATTACHMENT_MAX_BYTES
-#: The largest limit an instance can be given (100 MB); configurable above it anyway.
-SERVICE_MAX_SIZE_BYTES = 100 * 1024 * 1024
 
 #: The largest number of seconds any timeout, wait or backoff accepts (one day).
 MAX_SECONDS = 24 * 60 * 60.0

@@ -30,10 +30,6 @@ class ProgressTracker:
         self._callback = callback
         self._attempt_bytes = 0
 
-    @property
-    def attempt_bytes(self) -> int:
-        return self._attempt_bytes
-
     def advance(self, amount: int) -> None:
         if amount <= 0:
             return

@@ -142,22 +142,10 @@ def upload_attachment(
             raise AttachmentFileError(f"cannot read {path!r}: {error.strerror or error}") from None
         _check_not_empty(size, what=repr(path))
         check_size(size, config)
-        head = _head(handle, start=0, size=size, name=name, explicit=ContentType)
-        content_type = resolve_content_type(
-            name=name, explicit=ContentType, head=head, config=config
-        )
-        source = Source(handle, start=0, size=size)
-        return _upload(
-            client,
-            source=source,
-            name=name,
-            content_type=content_type,
-            token=token,
-            progress=ProgressTracker(Callback),
-            config=config,
-            osutil=osutil,
-            http=http,
-        )
+        return _upload_from(
+            client, handle, start=0, size=size, name=name, content_type=ContentType,
+            token=token, callback=Callback, config=config, osutil=osutil, http=http,
+        )  # fmt: skip
 
 
 def upload_attachment_fileobj(

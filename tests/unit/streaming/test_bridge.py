@@ -7,9 +7,10 @@ from typing import Any, Optional
 
 import pytest
 
-from boto3_connectparticipant_ext.chat.errors import ChatConfigError
 from boto3_connectparticipant_ext.chat.events import AttachmentEvent, ItemEvent, MessageEvent
-from boto3_connectparticipant_ext.streaming import BridgeError, StreamingRecord
+from boto3_connectparticipant_ext.errors import ConnectParticipantExtError
+from boto3_connectparticipant_ext.service_limits import message_content_problem
+from boto3_connectparticipant_ext.streaming import BridgeArgumentError, BridgeError, StreamingRecord
 from boto3_connectparticipant_ext.streaming.bridge import Bridge
 from boto3_connectparticipant_ext.streaming.tokens import (
     BridgedChat,
@@ -142,9 +143,9 @@ def test_arguments_are_checked_and_repr_hides_the_session() -> None:
     # Refused before any call: no region/endpoint/credentials would be needed to get here.
     with pytest.raises(BridgeError):
         bridge.send_text("", "hi")
-    with pytest.raises(ChatConfigError):
+    with pytest.raises(BridgeArgumentError):
         bridge.send_text("+15550199", "")
-    with pytest.raises(ChatConfigError):
+    with pytest.raises(BridgeArgumentError):
         bridge.send_text("+15550199", "x" * 20000)
     with pytest.raises(BridgeError):
         bridge.send_attachment(None, b"data", name="a.txt")  # type: ignore[arg-type]
@@ -173,3 +174,44 @@ def test_argument_errors_are_bridge_argument_errors() -> None:
         _bridge().send_text("", "hi")
     with pytest.raises(BridgeArgumentError, match="table_name"):
         DynamoDBTokenStore("", client=object())
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "content_type"),
+    [
+        ("+15550100", "é" * 8193, "text/plain"),  # 16,386 UTF-8 bytes: over the service's limit
+        ("+15550199", "hi", "text/html"),  # not a type SendMessage takes
+        ("+15550100", "hi", "application/vnd.amazonaws.connect.message.interactive"),
+    ],
+)
+def test_send_text_refuses_what_send_message_would_with_the_service_rule(
+    key: str, text: str, content_type: str
+) -> None:
+    bridge = _bridge()
+    problem = message_content_problem(content_type, text)
+    assert problem is not None
+    # The text is the one rule's (service_limits), the class the bridge's argument error; raised
+    # before the session is resumed or a chat started (no endpoint or credentials needed).
+    with pytest.raises(BridgeArgumentError) as caught:
+        bridge.send_text(key, text, content_type=content_type)
+    assert str(caught.value) == problem
+    assert isinstance(caught.value, ValueError)
+    assert bridge.store.get("+15550199") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type", "match"),
+    [
+        (b"hi", "text/plain", "text must be a non-empty string, got bytes"),
+        (None, "text/plain", "text must be a non-empty string, got NoneType"),
+        ("", "text/plain", "text must be a non-empty string"),
+        ("hi", ["text/plain"], "content_type must be a non-empty string, got list"),
+        ("hi", "", "content_type must be a non-empty string"),
+    ],
+)
+def test_send_text_argument_types_are_bridge_argument_errors(
+    text: Any, content_type: Any, match: str
+) -> None:
+    with pytest.raises(BridgeArgumentError, match=match) as caught:
+        _bridge().send_text("+15550100", text, content_type=content_type)
+    assert isinstance(caught.value, ConnectParticipantExtError)

@@ -220,6 +220,22 @@ def test_trusted_certificate_hook_and_bad_certificates(pki: dict[str, Any]) -> N
         )
 
 
+def test_trust_pins_a_certificate_after_construction_and_replaces_the_cached_key(
+    pki: dict[str, Any],
+) -> None:
+    local = "http://127.0.0.1:9/pinned.pem"
+    message = dict(_sign(_notification(), pki["key"]), SigningCertURL=local)
+    verifier = SnsMessageVerifier()
+    with pytest.raises(UntrustedCertificateUrlError):
+        verifier.verify(message)
+    verifier.trust(local, pki["pem"])
+    assert verifier.verify(message)["Type"] == "Notification"
+    # A new pin replaces the key read from the old one (no stale cached key).
+    verifier.trust(local, b"not a certificate")
+    with pytest.raises(CertificateFetchError):
+        verifier.verify(message)
+
+
 def test_confirm_subscription_visits_the_url_only_when_verified(pki: dict[str, Any]) -> None:
     verifier = SnsMessageVerifier(fetch_certificate=_Fetcher(pki["pem"]))
     visited: list[str] = []
