@@ -56,7 +56,6 @@ USED_DYNAMICALLY = {
     # Dead, but removing it means editing tests that other branches were editing at the same
     # time (issue 11): remove after the merge.
     "emulator/_state_model.py:upload_expiry": "DEAD: written by StartAttachmentUpload, never read",
-    "chat/_stream.py:retiring": "DEAD: written, never read (module owned by another branch)",
     "emulator/_faults.py:IMMEDIATE_FAULTS": "DEAD: never used (module owned by another branch)",
     "loadtest/_pacing.py:try_take": "only its own doctest uses it (owned by another branch)",
 }
