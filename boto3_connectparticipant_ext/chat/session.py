@@ -27,6 +27,7 @@ import weakref
 from collections.abc import Coroutine, Iterator
 from typing import Any, Callable, Optional, TypeVar
 
+from .._loop_thread import LoopThread
 from ._arguments import (
     Callback,
     EventKind,
@@ -37,7 +38,6 @@ from ._arguments import (
 )
 from ._callbacks import Callbacks
 from ._consumer import CALLBACKS_CONSUMER, EVENTS_CONSUMER, EventConsumer
-from ._loop_thread import LoopThread
 from .async_session import AsyncChatSession
 from .config import ChatConfig
 from .errors import ChatUsageError
@@ -51,6 +51,8 @@ T = TypeVar("T")
 
 #: At most this many events cross from the loop thread to a consumer in one hop.
 _BATCH = 256
+#: How long closing waits for the loop thread to end.
+_STOP_TIMEOUT = 10.0
 
 
 class ChatSession:
@@ -100,9 +102,17 @@ class ChatSession:
         # (for a token), the lifecycle (has the chat ended?); only their public methods.
         self._parts = self._core.parts
         self._events = self._parts.events
-        self._runner = LoopThread(name="cpx-chat-loop")
+        self._runner = LoopThread(
+            name="cpx-chat-loop",
+            error=ChatUsageError,
+            stopped_message="this session is closed",
+            reentry_message=(
+                "a ChatSession method was called from its own event-loop thread "
+                "(for example inside an awaited callback); use AsyncChatSession there"
+            ),
+        )
         # An abandoned session must not leave its loop thread behind.
-        self._finalizer = weakref.finalize(self, self._runner.stop)
+        self._finalizer = weakref.finalize(self, self._runner.stop, timeout=_STOP_TIMEOUT)
         self._lock = threading.Lock()
         self._closed = False
         self._leftover: collections.deque[ChatEvent] = collections.deque()
