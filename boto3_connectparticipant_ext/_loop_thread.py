@@ -70,6 +70,7 @@ class LoopThread:
         self._lock = threading.Lock()
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
+        self._ready: Optional[concurrent.futures.Future[None]] = None
         self._stopped = False
 
     # -- state ---------------------------------------------------------------------------
@@ -111,6 +112,7 @@ class LoopThread:
             if self._thread is not None:
                 return loop
             ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+            self._ready = ready
             self._thread = threading.Thread(
                 target=self._serve, args=(loop, ready, setup, teardown), name=self._name
             )
@@ -206,21 +208,20 @@ class LoopThread:
     def stop(self, *, timeout: Optional[float] = None) -> None:
         """Stop the loop and (from another thread) wait for its thread (idempotent)."""
         with self._lock:
-            loop, thread = self._loop, self._thread
+            loop, thread, ready = self._loop, self._thread, self._ready
             self._stopped = True
-            self._loop = self._thread = None
+            self._loop = self._thread = self._ready = None
         if loop is None:
             return
-        if thread is None:
+        if thread is None or ready is None:
             loop.close()  # created, never run
             return
         if threading.current_thread() is thread:
             loop.stop()
             return
-        try:
+        failed = ready.done() and ready.exception() is not None
+        if not failed:  # a failed setup never runs forever: its thread is closing the loop
             loop.call_soon_threadsafe(loop.stop)
-        except RuntimeError:
-            return  # the loop is already closed (a failed setup)
         thread.join(timeout=timeout)
 
 
