@@ -20,7 +20,6 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import functools
-import logging
 import threading
 import time
 import weakref
@@ -44,8 +43,6 @@ from .errors import ChatUsageError
 from .events import ChatEvent
 from .sent import SentMessage
 from .state import SessionState
-
-logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 
 T = TypeVar("T")
 
