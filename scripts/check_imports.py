@@ -42,11 +42,13 @@ CORE = (
     "service_limits",
     "transcript",
     "transfer",
+    "_loop_thread",
 )
 LAYERS = ("chat", "emulator", "aio", "cli", "conversation", "streaming", "interactive")
 # What the emulator may use besides its own modules (documented in docs/contracts.md): the
 # service's model, limits and errors, plus what it already needs to play the service: the
-# interactive templates its bots send and the SNS string-to-sign of contact streaming.
+# interactive templates its bots send, the SNS string-to-sign of contact streaming, and the
+# package's one background event-loop runner (shared with the chat's thread driver).
 EMULATOR_MAY_IMPORT = (
     "model",
     "errors",
@@ -54,6 +56,7 @@ EMULATOR_MAY_IMPORT = (
     "interactive",
     "streaming._canonical",
     "redact",
+    "_loop_thread",
 )
 
 

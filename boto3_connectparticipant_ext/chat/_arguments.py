@@ -7,6 +7,7 @@ the argument and the type given, never the value: it may be a token.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Optional, Union
 
 from .. import _validation
@@ -136,6 +137,19 @@ def check_timeout(timeout: Any) -> None:
         require_seconds("timeout", timeout)
 
 
+def check_wait_for_end(wait_for_end: Any) -> None:
+    """``disconnect(wait_for_end=...)`` takes ``None`` or finite seconds >= 0."""
+    if wait_for_end is not None and (
+        isinstance(wait_for_end, bool)
+        or not isinstance(wait_for_end, (int, float))
+        or not math.isfinite(wait_for_end)
+        or wait_for_end < 0
+    ):
+        raise ChatConfigError(
+            f"wait_for_end must be None or a finite number of seconds >= 0, got {wait_for_end!r}"
+        )
+
+
 def resolve_kind(kind: EventKind) -> type[ChatEvent]:
     """The event class ``on(kind, ...)`` selects."""
     if kind is None or kind == "*":
@@ -166,6 +180,7 @@ __all__ = [
     "check_message",
     "check_session_arguments",
     "check_timeout",
+    "check_wait_for_end",
     "require_bool",
     "require_optional_text",
     "require_text",

@@ -23,8 +23,10 @@ from __future__ import annotations
 import inspect
 import logging
 import threading
-from typing import Any, Callable
+from collections.abc import Awaitable
+from typing import Any, Callable, Optional
 
+from ..redact import describe_error
 from .events import ChatEvent
 
 logger = logging.getLogger("boto3_connectparticipant_ext.chat")
@@ -81,6 +83,35 @@ class Callbacks:
                     await result
             except Exception:
                 _failed(callback)
+
+    def pump(self, take: Callable[[], Optional[ChatEvent]]) -> None:
+        """Dispatch the events ``take()`` returns until it returns ``None`` (the end) or
+        raises (logged: the stream failed). The thread driver's dispatcher thread."""
+        while True:
+            try:
+                event = take()
+            except Exception as error:
+                _stream_failed(error)
+                return
+            if event is None:
+                return
+            self.dispatch(event)
+
+    async def pump_async(self, take: Callable[[], Awaitable[Optional[ChatEvent]]]) -> None:
+        """:meth:`pump` for the asyncio session (its dispatcher task)."""
+        while True:
+            try:
+                event = await take()
+            except Exception as error:
+                _stream_failed(error)
+                return
+            if event is None:
+                return
+            await self.dispatch_async(event)
+
+
+def _stream_failed(error: BaseException) -> None:
+    logger.error("chat event stream ended with an error: %s", describe_error(error))
 
 
 def _failed(callback: Callable[[ChatEvent], Any]) -> None:

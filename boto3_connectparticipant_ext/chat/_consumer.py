@@ -18,6 +18,9 @@ from .events import ChatEvent, ItemEvent
 
 Anchor = tuple[Optional[str], Optional[str]]
 
+#: The two ways to consume a session's events (what :meth:`EventConsumer.claim` records).
+EVENTS_CONSUMER, CALLBACKS_CONSUMER = "events()", "on() callbacks"
+
 _NOT_CONNECTED = "connect() the session (or use it with `with`) first"
 
 
@@ -96,4 +99,4 @@ class EventConsumer:
             found.append(got)
 
 
-__all__ = ["EventConsumer"]
+__all__ = ["CALLBACKS_CONSUMER", "EVENTS_CONSUMER", "EventConsumer"]

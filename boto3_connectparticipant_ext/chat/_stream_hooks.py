@@ -1,59 +1,75 @@
 """The hooks a session gives its event stream: new sockets, gap fill, delivery, the chat's end.
 
-The stream (``_stream.ChatStream``) knows sockets and frames; the session
-(``async_session.AsyncChatSession``) knows tokens, the transcript and the
-consumer's buffer. :class:`SessionHooks` is the narrow interface between them.
+The stream (``_stream.ChatStream``) knows sockets and frames; the session knows tokens,
+the transcript and the consumer's buffer. :class:`SessionHooks` is the narrow interface
+between them, built from the session's components and their public methods only: a
+:class:`ServiceSide` (``_service_calls.ServiceCalls``) for calls, the
+:class:`~._consumer.EventConsumer` for delivery, :class:`~._receipts.OwnMessages` for the
+items seen, and a function to call when the chat has ended.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import Any, Callable, Optional, Protocol, TypeVar
 
 from ..redact import describe_error
 from . import _gap_fill as gap_fill
+from ._consumer import EventConsumer
+from ._receipts import OwnMessages
+from ._service_calls import GAP_FILL_BATCH, take_batch
 from ._service_errors import is_access_denied, is_validation_error
 from ._stream_api import ChatGone
 from .events import ChatEvent
 
-if TYPE_CHECKING:
-    from .async_session import AsyncChatSession
-
 T = TypeVar("T")
 
-#: Transcript items fetched per executor hop while filling a gap.
-GAP_FILL_BATCH = 100
 
+class ServiceSide(Protocol):
+    """What the hooks call on the session's service side (``ServiceCalls`` has these)."""
 
-def take_batch(iterator: Iterator[T], size: int) -> list[T]:
-    """The next ``size`` items of ``iterator`` (fewer at its end)."""
-    return list(itertools.islice(iterator, size))
+    async def create_websocket(self, *, refresh_credentials: bool) -> str: ...
+
+    async def transcript_iterator(self, **kwargs: Any) -> Iterator[dict[str, Any]]: ...
+
+    async def run_blocking(self, function: Callable[..., T], *args: Any) -> T: ...
+
+    async def call(self, operation: str, **params: Any) -> dict[str, Any]: ...
 
 
 class SessionHooks:
     """The session seen from its :class:`~._stream.ChatStream`: the stream calls these."""
 
-    def __init__(self, session: AsyncChatSession) -> None:
-        self._session = session
+    def __init__(
+        self,
+        service: ServiceSide,
+        events: EventConsumer,
+        own: OwnMessages,
+        *,
+        on_chat_ended: Callable[[], None],
+    ) -> None:
+        self._service = service
+        self._events = events
+        self._own = own
+        self._on_chat_ended = on_chat_ended
 
     async def create_websocket(self, *, refresh_credentials: bool) -> str:
-        return await self._session._create_websocket(refresh_credentials=refresh_credentials)
+        return await self._service.create_websocket(refresh_credentials=refresh_credentials)
 
     async def transcript_after(
         self, anchor_id: Optional[str], anchor_time: Optional[str]
     ) -> AsyncIterator[Mapping[str, Any]]:
-        session = self._session
+        service = self._service
         try:
             iterator: Iterator[dict[str, Any]]
             if anchor_id is None:
                 # No item seen and the transcript was empty at connect: all of it is new.
-                iterator = await session._transcript_iterator()
-                batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
+                iterator = await service.transcript_iterator()
+                batch = await service.run_blocking(take_batch, iterator, GAP_FILL_BATCH)
             else:
                 try:
-                    iterator = await session._transcript_iterator(**gap_fill.by_id(anchor_id))
-                    batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
+                    iterator = await service.transcript_iterator(**gap_fill.by_id(anchor_id))
+                    batch = await service.run_blocking(take_batch, iterator, GAP_FILL_BATCH)
                 except Exception as error:
                     if not is_validation_error(error):
                         raise  # 403, throttling, 5xx: the reconnect loop decides
@@ -62,48 +78,48 @@ class SessionHooks:
                 else:
                     unknown = None if batch else gap_fill.NO_ITEM_AT_ANCHOR
                 if unknown is not None:
-                    iterator = await session._transcript_iterator(
+                    iterator = await service.transcript_iterator(
                         **gap_fill.without_id(anchor_time, unknown)
                     )
-                    batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
+                    batch = await service.run_blocking(take_batch, iterator, GAP_FILL_BATCH)
                 else:
                     batch = gap_fill.after_anchor(batch, anchor_id)
             while batch:
                 for item in batch:
                     yield item
-                batch = await session._run_sync(take_batch, iterator, GAP_FILL_BATCH)
+                batch = await service.run_blocking(take_batch, iterator, GAP_FILL_BATCH)
         except Exception as error:
             if is_access_denied(error):
                 raise ChatGone() from None
             raise
 
     async def latest_item(self) -> Optional[Mapping[str, Any]]:
-        response = await self._session._call(
+        response = await self._service.call(
             "get_transcript", MaxResults=1, ScanDirection="BACKWARD", SortOrder="DESCENDING"
         )
         items = response.get("Transcript") or []
         return items[0] if items else None
 
     async def deliver(self, event: ChatEvent) -> None:
-        buffer = self._session._buffer
+        buffer = self._events.buffer
         if buffer is not None:
             await buffer.put(event)
 
     def backpressured(self) -> bool:
-        buffer = self._session._buffer
+        buffer = self._events.buffer
         return buffer is not None and buffer.full
 
     def observe(self, item: Mapping[str, Any]) -> None:
-        self._session._observe(item)
+        self._own.observe(item)
 
     async def chat_ended(self) -> None:
-        self._session._mark_ended()
-        if self._session._buffer is not None:
-            await self._session._buffer.close()
+        self._on_chat_ended()
+        if self._events.buffer is not None:
+            await self._events.buffer.close()
 
     async def stream_failed(self, error: BaseException) -> None:
-        if self._session._buffer is not None:
-            await self._session._buffer.close(error)
+        if self._events.buffer is not None:
+            await self._events.buffer.close(error)
 
 
-__all__ = ["GAP_FILL_BATCH", "SessionHooks", "take_batch"]
+__all__ = ["GAP_FILL_BATCH", "ServiceSide", "SessionHooks", "take_batch"]

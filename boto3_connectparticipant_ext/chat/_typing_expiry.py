@@ -31,13 +31,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from typing import TYPE_CHECKING, ClassVar, Optional
+from typing import Callable, ClassVar, Optional
 
-from ._stream_hooks import SessionHooks
+from ._consumer import EventConsumer
+from ._receipts import OwnMessages
+from ._stream_hooks import ServiceSide, SessionHooks
 from .events import AttachmentEvent, ChatEvent, MessageEvent, TypingEvent
-
-if TYPE_CHECKING:
-    from .async_session import AsyncChatSession
 
 __all__ = ["TypingExpiry", "TypingHooks", "TypingLapsedEvent"]
 
@@ -93,9 +92,17 @@ class TypingExpiry:
 class TypingHooks(SessionHooks):
     """:class:`SessionHooks` that stamp typing events and deliver their lapses."""
 
-    def __init__(self, session: AsyncChatSession) -> None:
-        super().__init__(session)
-        self._engine = TypingExpiry(self._session.chat_config.typing_expiry)
+    def __init__(
+        self,
+        service: ServiceSide,
+        events: EventConsumer,
+        own: OwnMessages,
+        *,
+        on_chat_ended: Callable[[], None],
+        expiry: float,
+    ) -> None:
+        super().__init__(service, events, own, on_chat_ended=on_chat_ended)
+        self._engine = TypingExpiry(expiry)
         self._timers: dict[str, asyncio.TimerHandle] = {}
 
     async def deliver(self, event: ChatEvent) -> None:
@@ -117,7 +124,7 @@ class TypingHooks(SessionHooks):
         await super().chat_ended()
 
     def _is_own(self, participant_id: Optional[str]) -> bool:
-        return participant_id is not None and participant_id == self._session.participant_id
+        return participant_id is not None and participant_id == self._own.participant_id
 
     def _schedule(self, loop: asyncio.AbstractEventLoop, participant_id: str) -> None:
         self._cancel(participant_id)

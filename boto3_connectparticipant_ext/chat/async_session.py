@@ -15,17 +15,11 @@ Examples
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import functools
-import logging
-import math
-import time
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any, Callable, Optional, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any, Callable, Optional
 
-from ..redact import describe_error, mask
-from . import _throttle
+from ..redact import mask
+from . import _saved_state, _throttle
 from ._arguments import (
     Callback,
     EventKind,
@@ -33,43 +27,19 @@ from ._arguments import (
     check_message,
     check_session_arguments,
     check_timeout,
-    require_optional_text,
+    check_wait_for_end,
     require_text,
     resolve_kind,
 )
-from ._buffer import EventBuffer
-from ._callbacks import Callbacks
-from ._client import build_client
-from ._consumer import EventConsumer
-from ._credentials import Credentials
-from ._receipts import OwnMessages, ReceiptQueue
-from ._sequencer import Sequencer
-from ._service_errors import is_access_denied, message_refused, websocket_url
-from ._stream import ChatGone, ChatStream
-from ._stream_hooks import GAP_FILL_BATCH, take_batch
-from ._transport import Connector, open_websocket
-from ._typing_expiry import TypingHooks
+from ._consumer import CALLBACKS_CONSUMER, EVENTS_CONSUMER
+from ._parts import SessionParts, build_parts
 from .config import ChatConfig
-from .errors import (
-    ChatArgumentError,
-    ChatConfigError,
-    ChatEndedError,
-    ChatNotConnectedError,
-    ChatUsageError,
-)
 from .events import EVENT_PREFIX, ChatEvent
 from .sent import SentMessage
-from .state import MAX_SAVED_IDS, SessionState
-
-logger = logging.getLogger("boto3_connectparticipant_ext.chat")
-
-T = TypeVar("T")
+from .state import SessionState
 
 TYPING = EVENT_PREFIX + "typing"
 _MAX_ID_LENGTH = 256
-
-_NEW, _OPEN, _CLOSED = "new", "open", "closed"
-_EVENTS, _CALLBACKS = "events()", "on() callbacks"
 
 
 class AsyncChatSession:
@@ -167,49 +137,21 @@ class AsyncChatSession:
             participant_id=participant_id,
             id_limit=_MAX_ID_LENGTH,
         )
-        self._config = chat_config or ChatConfig()
-        self._client = build_client(
+        parts = build_parts(
+            participant_token,
             client=client,
             session=session,
             region_name=region_name,
             endpoint_url=endpoint_url,
             config=config,
+            chat_config=chat_config,
+            websocket=websocket,
+            leave_on_exit=leave_on_exit,
+            participant_id=participant_id,
+            state=_state,
         )
-        self._endpoint_url = endpoint_url
-        self._websocket = websocket
-        self._leave_on_exit = leave_on_exit
-        self._chat_ended = False
-        self._credentials = Credentials(
-            self._client,
-            participant_token,
-            config=self._config,
-            run_sync=self._run_sync,
-            ended=lambda: self._chat_ended,
-            on_gone=self._learn_chat_ended,
-        )
-        self._end_seen: Optional[asyncio.Event] = None  # set by _mark_ended (wait_for_end)
-        self._book = _throttle.ReceiptBook()
-        self._own = OwnMessages(self._book, participant_id)
-        self._typing = _throttle.TypingThrottle(
-            interval=self._config.typing_interval, clock=time.time
-        )
-        self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
-        self._events = EventConsumer(websocket=websocket)
-        if _state is not None:
-            self._restore(_state)
-        self._connector: Connector = open_websocket
-        self._phase = _NEW
-        self._callbacks = Callbacks()
-        # Bound to the event loop of the first connect (or first API call).
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._executor: Optional[concurrent.futures.ThreadPoolExecutor] = None
-        self._stream: Optional[ChatStream] = None
-        self._lifecycle_lock: Optional[asyncio.Lock] = None
-        self._refresher: Optional[asyncio.Task[None]] = None
-        self._dispatcher: Optional[asyncio.Task[None]] = None
-        self._receipts = ReceiptQueue(
-            self._book, delay=self._config.receipt_delay, send=self._send_receipt_event
-        )
+        self._parts, self._calls, self._life = parts, parts.calls, parts.lifecycle
+        self._events, self._own = parts.events, parts.own
 
     @classmethod
     def resume(
@@ -240,15 +182,9 @@ class AsyncChatSession:
         ...         await chat.send_message(text)
         ...         return chat.save_state().to_json()
         """
-        if not isinstance(state, SessionState):
-            raise ChatArgumentError(f"state must be a SessionState, got {type(state).__name__}")
-        # Checked here too: the saved region and endpoint fill in only for None.
-        require_optional_text(region_name, "region_name")
-        require_optional_text(endpoint_url, "endpoint_url")
-        if client is None:
-            # An empty saved value counts as not saved.
-            region_name = (state.region_name or None) if region_name is None else region_name
-            endpoint_url = (state.endpoint_url or None) if endpoint_url is None else endpoint_url
+        region_name, endpoint_url = _saved_state.resume_target(
+            state, region_name=region_name, endpoint_url=endpoint_url, client=client
+        )
         return cls(
             state.participant_token,
             region_name=region_name,
@@ -263,28 +199,11 @@ class AsyncChatSession:
             _state=state,
         )
 
-    def _restore(self, state: SessionState) -> None:
-        self._credentials.set(state.connection_token, state.connection_expiry)
-        self._chat_ended = state.chat_ended
-        self._sequencer = Sequencer(
-            anchor_id=state.last_item_id,
-            anchor_time=state.last_item_time,
-            chunk_wait=self._config.chunk_wait,
-        )
-        self._events.consumed_anchor = (state.last_item_id, state.last_item_time)
-        for message_id in state.own_message_ids:
-            self._book.mark_own(message_id)
-        self._book.restore_sent(list(state.receipts_sent))
-        if state.typing_sent_at is not None:
-            self._typing.restore(state.typing_sent_at)
-        if state.chat_ended:
-            self._book.mark_ended()
-
     def __repr__(self) -> str:
-        credentials = self._credentials
+        credentials = self._calls.credentials
         return (
-            f"{type(self).__name__}(phase={self._phase!r}, websocket={self._websocket}, "
-            f"chat_ended={self._chat_ended}, "
+            f"{type(self).__name__}(phase={self._life.phase!r}, websocket={self._life.websocket}, "
+            f"chat_ended={self._life.chat_ended}, "
             f"participant_token={mask(credentials.participant_token)}, "
             f"connection_token={mask(credentials.connection_token)})"
         )
@@ -294,27 +213,30 @@ class AsyncChatSession:
     @property
     def client(self) -> Any:
         """The session's unsigned ``connectparticipant`` client (ConnectionToken bound)."""
-        return self._client
+        return self._calls.client
 
     @property
     def chat_config(self) -> ChatConfig:
-        return self._config
+        return self._parts.config
 
     @property
     def connected(self) -> bool:
         """Whether the session is open (and, with a websocket, its socket is live)."""
-        if self._phase != _OPEN:
-            return False
-        return self._stream.connected if self._stream is not None else True
+        return self._life.connected
 
     @property
     def chat_ended(self) -> bool:
-        return self._chat_ended
+        return self._life.chat_ended
 
     @property
     def participant_id(self) -> Optional[str]:
         """This participant's id once known (given, saved, or learnt from an own message)."""
         return self._own.participant_id
+
+    @property
+    def parts(self) -> SessionParts:
+        """Package-internal (not public API): the components this session wires together."""
+        return self._parts
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -323,7 +245,7 @@ class AsyncChatSession:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if self._leave_on_exit:
+        if self._parts.leave_on_exit:
             await self.disconnect()
         else:
             await self.close()
@@ -335,61 +257,7 @@ class AsyncChatSession:
 
         A resumed session reuses its ConnectionToken. Idempotent while open.
         """
-        self._bind_loop()
-        assert self._lifecycle_lock is not None
-        async with self._lifecycle_lock:
-            if self._phase == _OPEN:
-                return
-            if self._phase == _CLOSED:
-                raise ChatUsageError(
-                    "a closed session cannot connect again; resume it from save_state()"
-                )
-            if self._chat_ended and self._websocket:
-                raise ChatEndedError("the chat has ended; there is no event stream to open")
-            try:
-                await self._open()
-            except ChatGone:
-                await self._abandon_open()
-                raise ChatEndedError(
-                    "the service refused the participant token: the chat has ended "
-                    "(or the token is not valid)"
-                ) from None
-            except BaseException:
-                await self._abandon_open()
-                raise
-            self._phase = _OPEN
-            loop = asyncio.get_running_loop()
-            self._refresher = loop.create_task(self._credentials.refresh_forever())
-            if self._callbacks:
-                self._start_dispatcher()
-
-    async def _open(self) -> None:
-        url: Optional[str] = None
-        if self._credentials.connection_token is None:
-            if self._credentials.participant_token is None:
-                raise ChatNotConnectedError("no ConnectionToken and no ParticipantToken to get one")
-            types = ["CONNECTION_CREDENTIALS"] + (["WEBSOCKET"] if self._websocket else [])
-            response = await self._create_connection(types, connect_participant=True)
-            url = websocket_url(response) if self._websocket else None
-        else:
-            await self._credentials.ensure_fresh()
-        if not self._websocket:
-            return
-        if url is None:
-            url = await self._create_websocket(refresh_credentials=False)
-        self._events.open(self._config.max_buffered_events)
-        self._stream = ChatStream(
-            config=self._config,
-            connector=self._connector,
-            hooks=TypingHooks(self),
-            sequencer=self._sequencer,
-        )
-        await self._stream.start(url, fill_gap=self._sequencer.anchor_id is not None)
-
-    async def _abandon_open(self) -> None:
-        if self._stream is not None:
-            await self._stream.close()
-            self._stream = None
+        await self._life.connect()
 
     async def close(self) -> None:
         """Send pending receipts, close the socket and stop background work.
@@ -398,29 +266,7 @@ class AsyncChatSession:
         already received stay available to :meth:`events` until drained.
         Idempotent.
         """
-        if self._phase == _CLOSED or self._lifecycle_lock is None:
-            self._phase = _CLOSED
-            self._events.session_closed = True
-            self._shutdown_executor()
-            return
-        async with self._lifecycle_lock:
-            if self._phase == _CLOSED:
-                return
-            self._phase = _CLOSED
-            self._events.session_closed = True
-            current = asyncio.current_task()
-            if self._refresher is not None and self._refresher is not current:
-                self._refresher.cancel()
-                await asyncio.gather(self._refresher, return_exceptions=True)
-            await self._flush_receipts_quietly()
-            if self._stream is not None:
-                await self._stream.close()
-            if self._buffer is not None:
-                await self._buffer.close()
-            if self._dispatcher is not None and self._dispatcher is not current:
-                # Callbacks get the events received before close, then the dispatcher ends.
-                await asyncio.gather(self._dispatcher, return_exceptions=True)
-            self._shutdown_executor()
+        await self._life.close()
 
     async def disconnect(self, *, wait_for_end: Optional[float] = None) -> None:
         """Leave the chat (DisconnectParticipant), then :meth:`close`.
@@ -435,46 +281,7 @@ class AsyncChatSession:
         :meth:`events` after the session closed. ``None`` (the default) closes at once.
         """
         check_wait_for_end(wait_for_end)
-        if self._phase == _CLOSED:
-            return
-        if not self._chat_ended and self._credentials.connection_token is not None:
-            await self._flush_receipts_quietly()
-            if wait_for_end and self._stream is not None:
-                self._end_seen = asyncio.Event()
-            if self._stream is not None and not wait_for_end:
-                # The service closes the socket of a participant who left: that
-                # is not a loss to reconnect from.
-                await self._stream.close()
-            try:
-                await self._call("disconnect_participant")
-            except ChatEndedError:
-                pass
-            except Exception as error:
-                if not is_access_denied(error):
-                    await self.close()
-                    raise
-            if self._end_seen is not None:
-                try:
-                    await asyncio.wait_for(self._end_seen.wait(), wait_for_end)
-                except asyncio.TimeoutError:
-                    logger.info("chat.ended did not arrive within %s s of leaving", wait_for_end)
-            self._mark_ended()
-        await self.close()
-
-    def _bind_loop(self) -> asyncio.AbstractEventLoop:
-        loop = asyncio.get_running_loop()
-        if self._loop is None:
-            self._loop = loop
-            self._lifecycle_lock = asyncio.Lock()
-            self._credentials.bind_loop()
-        elif self._loop is not loop:
-            raise ChatUsageError("an AsyncChatSession is bound to the event loop it first ran on")
-        return loop
-
-    def _shutdown_executor(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False)
+        await self._life.disconnect(wait_for_end)
 
     # -- the service API ----------------------------------------------------------------
 
@@ -492,15 +299,8 @@ class AsyncChatSession:
         ...     return await chat.send_message("**Hi**", content_type="text/markdown")
         """
         check_message(content, content_type)
-        self._require_not_ended()
-        try:
-            response = await self._call("send_message", Content=content, ContentType=content_type)
-        except Exception as error:
-            refused = message_refused(error)
-            if refused is None:
-                raise
-            raise refused from error
-        sent = SentMessage.from_response(response)
+        self._life.require_not_ended()
+        sent = await self._calls.send_message(content, content_type)
         self._own.sent(sent.id)
         return sent
 
@@ -510,12 +310,12 @@ class AsyncChatSession:
         Returns ``True`` when an event was sent, ``False`` for a throttled
         call or after the chat ended (no-ops, never errors).
         """
-        if self._chat_ended or not self._typing.try_acquire():
+        if self._life.chat_ended or not self._parts.typing.try_acquire():
             return False
         try:
-            await self._call("send_event", ContentType=TYPING)
+            await self._calls.call("send_event", ContentType=TYPING)
         except BaseException:
-            self._typing.release()
+            self._parts.typing.release()
             raise
         return True
 
@@ -536,12 +336,12 @@ class AsyncChatSession:
 
     async def flush_receipts(self) -> None:
         """Send every queued receipt now (errors are raised, the first one)."""
-        await self._receipts.flush()
+        await self._parts.receipts.flush()
 
     async def describe_view(self, view_token: str) -> dict[str, Any]:
         """Return the ``View`` of a step-by-step guide (DescribeView)."""
         require_text(view_token, "view_token")
-        response = await self._call("describe_view", ViewToken=view_token)
+        response = await self._calls.call("describe_view", ViewToken=view_token)
         view: dict[str, Any] = response["View"]
         return view
 
@@ -549,7 +349,7 @@ class AsyncChatSession:
         """Return the URL that authenticates the customer (GetAuthenticationUrl)."""
         require_text(session_id, "session_id")
         require_text(redirect_uri, "redirect_uri")
-        response = await self._call(
+        response = await self._calls.call(
             "get_authentication_url", SessionId=session_id, RedirectUri=redirect_uri
         )
         return str(response["AuthenticationUrl"])
@@ -557,18 +357,13 @@ class AsyncChatSession:
     async def cancel_participant_authentication(self, session_id: str) -> None:
         """Cancel an authentication in progress (CancelParticipantAuthentication)."""
         require_text(session_id, "session_id")
-        await self._call("cancel_participant_authentication", SessionId=session_id)
+        await self._calls.call("cancel_participant_authentication", SessionId=session_id)
 
     async def transcript(self, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
         """Iterate over the transcript (``iter_transcript`` keywords: ``Order``,
         ``AfterId``, ``BeforeId``, ``ContactId``, ``MaxResults`` ...)."""
-        iterator = await self._transcript_iterator(**kwargs)
-        while True:
-            batch = await self._run_sync(take_batch, iterator, GAP_FILL_BATCH)
-            if not batch:
-                return
-            for item in batch:
-                yield item
+        async for item in self._calls.transcript(**kwargs):
+            yield item
 
     async def upload_attachment(self, filename: Any, **kwargs: Any) -> str:
         """Upload a file as an attachment; return its ``AttachmentId``.
@@ -576,32 +371,15 @@ class AsyncChatSession:
         Keywords are those of ``transfer.upload_attachment`` (``AttachmentName``,
         ``ContentType``, ``Callback``, ``Config``).
         """
-        from ..transfer import upload_attachment
-
-        self._require_not_ended()
-        token = await self._current_token()
-        result: str = await self._run_sync(
-            upload_attachment, self._client, filename, ConnectionToken=token, **kwargs
-        )
-        return result
+        self._life.require_not_ended()
+        return await self._calls.upload_attachment(filename, **kwargs)
 
     async def download_attachment(self, attachment_id: str, filename: Any, **kwargs: Any) -> str:
         """Download an attachment to ``filename``; return the path written.
 
         Keywords are those of ``transfer.download_attachment``.
         """
-        from ..transfer import download_attachment
-
-        token = await self._current_token()
-        result: str = await self._run_sync(
-            download_attachment,
-            self._client,
-            attachment_id,
-            filename,
-            ConnectionToken=token,
-            **kwargs,
-        )
-        return result
+        return await self._calls.download_attachment(attachment_id, filename, **kwargs)
 
     # -- events ----------------------------------------------------------------------
 
@@ -622,12 +400,12 @@ class AsyncChatSession:
         ...         print(event.kind, getattr(event, "content", ""))
         """
         check_timeout(timeout)
-        self._events.claim(_EVENTS)
+        self._events.claim(EVENTS_CONSUMER)
         return self._iterate(timeout)
 
     async def _iterate(self, timeout: Optional[float]) -> AsyncIterator[ChatEvent]:
         while True:
-            event = await self._next_event(timeout)
+            event = await self._events.next_event(timeout)
             if event is None:
                 return
             yield event
@@ -647,32 +425,10 @@ class AsyncChatSession:
         ...     chat.on("chat.ended", lambda event: print("bye"))
         """
         kind, callback = resolve_kind(kind), check_callback(callback)
-        self._events.claim(_CALLBACKS)
-        remove = self._callbacks.add(kind, callback)
-        if self._phase == _OPEN and self._dispatcher is None:
-            self._start_dispatcher()
+        self._events.claim(CALLBACKS_CONSUMER)
+        remove = self._parts.callbacks.add(kind, callback)
+        self._life.callbacks_added()
         return remove
-
-    def _start_dispatcher(self) -> None:
-        self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
-
-    async def _dispatch(self) -> None:
-        try:
-            while True:
-                event = await self._next_event(None)
-                if event is None:
-                    return
-                await self._callbacks.dispatch_async(event)
-        except Exception as error:
-            logger.error("chat event stream ended with an error: %s", describe_error(error))
-
-    async def _next_event(self, timeout: Optional[float]) -> Optional[ChatEvent]:
-        """The next event, or ``None`` at the end of the stream or after ``timeout``."""
-        return await self._events.next_event(timeout)
-
-    @property
-    def _buffer(self) -> Optional[EventBuffer[ChatEvent]]:
-        return self._events.buffer
 
     # -- saved state -----------------------------------------------------------------
 
@@ -683,122 +439,15 @@ class AsyncChatSession:
         ``last_item_id`` is the last item the consumer has taken, so a resumed
         websocket session re-delivers anything received but not yet consumed.
         """
-        credentials = self._credentials
-        if credentials.connection_token is None:
-            raise ChatNotConnectedError("nothing to save before the first connect()")
-        last_id, last_time = self._events.consumed_anchor
-        return SessionState(
-            connection_token=credentials.connection_token,
-            connection_expiry=credentials.expiry,
-            participant_token=credentials.participant_token,
-            region_name=self._client.meta.region_name,
-            endpoint_url=self._endpoint_url,
-            participant_id=self._own.participant_id,
-            last_item_id=last_id,
-            last_item_time=last_time,
-            own_message_ids=tuple(self._book.own_ids()[-MAX_SAVED_IDS:]),
-            receipts_sent=tuple(self._book.sent_items()[-MAX_SAVED_IDS:]),
-            typing_sent_at=self._typing.last_sent,
-            chat_ended=self._chat_ended,
-        )
-
-    # -- calls and tokens --------------------------------------------------------------
-
-    def _ensure_executor(self) -> concurrent.futures.ThreadPoolExecutor:
-        if self._executor is None:
-            if self._phase == _CLOSED:
-                raise ChatUsageError("this session is closed")
-            self._executor = concurrent.futures.ThreadPoolExecutor(
-                max_workers=self._config.api_workers, thread_name_prefix="cpx-chat-api"
-            )
-        return self._executor
-
-    async def _run_sync(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        loop = asyncio.get_running_loop()
-        call = functools.partial(function, *args, **kwargs)
-        return await loop.run_in_executor(self._ensure_executor(), call)
-
-    async def _current_token(self) -> str:
-        self._bind_loop()
-        return await self._credentials.current()
-
-    async def _call(self, operation: str, **params: Any) -> dict[str, Any]:
-        """Call ``operation`` with the ConnectionToken (see ``Credentials.call``)."""
-        self._bind_loop()
-        return await self._credentials.call(operation, **params)
-
-    async def _create_connection(
-        self, types: list[str], *, connect_participant: bool = False
-    ) -> dict[str, Any]:
-        return await self._credentials.create_connection(
-            types, connect_participant=connect_participant
-        )
-
-    async def _create_websocket(self, *, refresh_credentials: bool) -> str:
-        return await self._credentials.create_websocket(refresh_credentials=refresh_credentials)
-
-    async def _transcript_iterator(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        from ..transcript import iter_transcript
-
-        token = await self._current_token()
-        return iter_transcript(self._client, ConnectionToken=token, **kwargs)
+        return self._parts.save_state()
 
     # -- receipts ----------------------------------------------------------------------
 
     def _request_receipt(self, message_id: str, kind: str) -> bool:
         require_text(message_id, "message_id", limit=_MAX_ID_LENGTH)
-        if self._chat_ended:
+        if self._life.chat_ended:
             return False
-        return self._receipts.request(message_id, kind, self._bind_loop())
-
-    async def _send_receipt_event(self, content_type: str, content: str) -> None:
-        await self._call("send_event", ContentType=content_type, Content=content)
-
-    async def _flush_receipts_quietly(self) -> None:
-        if self._chat_ended or self._credentials.connection_token is None:
-            return
-        try:
-            await self.flush_receipts()
-        except Exception as error:
-            logger.warning("queued receipts could not be sent: %s", describe_error(error))
-
-    # -- state changes -----------------------------------------------------------------
-
-    def _require_not_ended(self) -> None:
-        if self._chat_ended:
-            raise ChatEndedError("the chat has ended")
-
-    def _mark_ended(self) -> None:
-        self._chat_ended = True
-        if self._end_seen is not None:
-            self._end_seen.set()
-        self._book.mark_ended()
-        self._receipts.cancel()
-        self._credentials.wake()
-
-    async def _learn_chat_ended(self) -> None:
-        """The service said the chat is over outside the event stream (a 403 on refresh)."""
-        if self._chat_ended:
-            return
-        self._mark_ended()
-        if self._stream is not None and not self._stream.ended:
-            await self._stream.end_offline()
-
-    def _observe(self, item: Mapping[str, Any]) -> None:
-        self._own.observe(item)
-
-
-def check_wait_for_end(wait_for_end: Any) -> None:
-    """``disconnect(wait_for_end=...)`` takes ``None`` or finite seconds >= 0."""
-    if wait_for_end is not None and (
-        isinstance(wait_for_end, bool)
-        or not isinstance(wait_for_end, (int, float))
-        or not math.isfinite(wait_for_end)
-        or wait_for_end < 0
-    ):
-        raise ChatConfigError(
-            f"wait_for_end must be None or a finite number of seconds >= 0, got {wait_for_end!r}"
-        )
+        return self._parts.receipts.request(message_id, kind, self._calls.bind_loop())
 
 
 __all__ = ["AsyncChatSession", "Callback", "EventKind"]

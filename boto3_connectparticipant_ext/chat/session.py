@@ -20,31 +20,36 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import functools
-import logging
 import threading
 import time
 import weakref
 from collections.abc import Coroutine, Iterator
 from typing import Any, Callable, Optional, TypeVar
 
-from ..redact import describe_error
-from ._arguments import Callback, EventKind, check_callback, check_timeout, resolve_kind
+from .._loop_thread import LoopThread
+from ._arguments import (
+    Callback,
+    EventKind,
+    check_callback,
+    check_timeout,
+    check_wait_for_end,
+    resolve_kind,
+)
 from ._callbacks import Callbacks
-from ._consumer import EventConsumer
-from ._loop_thread import LoopThread
-from .async_session import _CALLBACKS, _EVENTS, AsyncChatSession, check_wait_for_end
+from ._consumer import CALLBACKS_CONSUMER, EVENTS_CONSUMER, EventConsumer
+from .async_session import AsyncChatSession
 from .config import ChatConfig
 from .errors import ChatUsageError
 from .events import ChatEvent
 from .sent import SentMessage
 from .state import SessionState
 
-logger = logging.getLogger("boto3_connectparticipant_ext.chat")
-
 T = TypeVar("T")
 
 #: At most this many events cross from the loop thread to a consumer in one hop.
 _BATCH = 256
+#: How long closing waits for the loop thread to end.
+_STOP_TIMEOUT = 10.0
 
 
 class ChatSession:
@@ -90,11 +95,21 @@ class ChatSession:
             leave_on_exit=leave_on_exit,
             participant_id=participant_id,
         )
-        # The one private member read: the core's event consumer (a component).
-        self._events = self._core._events
-        self._runner = LoopThread(name="cpx-chat-loop")
+        # The core's parts (its package-internal interface): the event consumer, the calls
+        # (for a token), the lifecycle (has the chat ended?); only their public methods.
+        self._parts = self._core.parts
+        self._events = self._parts.events
+        self._runner = LoopThread(
+            name="cpx-chat-loop",
+            error=ChatUsageError,
+            stopped_message="this session is closed",
+            reentry_message=(
+                "a ChatSession method was called from its own event-loop thread "
+                "(for example inside an awaited callback); use AsyncChatSession there"
+            ),
+        )
         # An abandoned session must not leave its loop thread behind.
-        self._finalizer = weakref.finalize(self, self._runner.stop)
+        self._finalizer = weakref.finalize(self, self._runner.stop, timeout=_STOP_TIMEOUT)
         self._lock = threading.Lock()
         self._closed = False
         self._leftover: collections.deque[ChatEvent] = collections.deque()
@@ -175,7 +190,7 @@ class ChatSession:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._core._leave_on_exit:
+        if self._parts.leave_on_exit:
             self.disconnect()
         else:
             self.close()
@@ -267,7 +282,7 @@ class ChatSession:
         """
         from ..transcript import iter_transcript
 
-        token = self._run(self._core._current_token())
+        token = self._run(self._parts.calls.current_token())
         return iter_transcript(self._core.client, ConnectionToken=token, **kwargs)
 
     def upload_attachment(self, filename: Any, **kwargs: Any) -> str:
@@ -277,8 +292,8 @@ class ChatSession:
         """
         from ..transfer import upload_attachment
 
-        self._core._require_not_ended()
-        token = self._run(self._core._current_token())
+        self._parts.lifecycle.require_not_ended()
+        token = self._run(self._parts.calls.current_token())
         return upload_attachment(self._core.client, filename, ConnectionToken=token, **kwargs)
 
     def download_attachment(self, attachment_id: str, filename: Any, **kwargs: Any) -> str:
@@ -288,7 +303,7 @@ class ChatSession:
         """
         from ..transfer import download_attachment
 
-        token = self._run(self._core._current_token())
+        token = self._run(self._parts.calls.current_token())
         return download_attachment(
             self._core.client, attachment_id, filename, ConnectionToken=token, **kwargs
         )
@@ -307,7 +322,7 @@ class ChatSession:
         ...         print(event.kind)
         """
         check_timeout(timeout)
-        self._events.claim(_EVENTS)
+        self._events.claim(EVENTS_CONSUMER)
         return self._iterate(timeout)
 
     def _iterate(self, timeout: Optional[float]) -> Iterator[ChatEvent]:
@@ -327,7 +342,7 @@ class ChatSession:
         ...     chat.on("message", lambda event: print(event.content))
         """
         kind, callback = resolve_kind(kind), check_callback(callback)
-        self._events.claim(_CALLBACKS)
+        self._events.claim(CALLBACKS_CONSUMER)
         remove = self._callbacks.add(kind, callback)
         if self._core.connected:
             self._start_dispatcher()
@@ -343,15 +358,7 @@ class ChatSession:
         self._dispatcher.start()
 
     def _dispatch(self) -> None:
-        while True:
-            try:
-                event = self._take(None)
-            except Exception as error:
-                logger.error("chat event stream ended with an error: %s", describe_error(error))
-                return
-            if event is None:
-                return
-            self._callbacks.dispatch(event)
+        self._callbacks.pump(lambda: self._take(None))
 
     def _take(self, timeout: Optional[float]) -> Optional[ChatEvent]:
         """One event: from the batch taken last (one thread hop per backlog, not per

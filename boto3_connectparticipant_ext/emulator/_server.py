@@ -16,15 +16,14 @@ Examples
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 import secrets
 import socket
-import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
+from boto3_connectparticipant_ext._loop_thread import LoopThread
 from boto3_connectparticipant_ext.emulator import _connect_api, _cors, _participant_api
 from boto3_connectparticipant_ext.emulator._clock import ClockTimers, EmulatorClock
 from boto3_connectparticipant_ext.emulator._control import Controller
@@ -60,10 +59,10 @@ _T = TypeVar("_T")
 _CALL_TIMEOUT = 30.0
 # Grace period aiohttp gives each open connection at stop (it may spend it twice).
 _SHUTDOWN_TIMEOUT = 1.0
-# Bounds on the stop sequence: serving stops, leftover tasks are cancelled, the loop closes.
+# Bounds on the stop sequence: serving stops, leftover tasks are cancelled (by the runner),
+# the loop closes.
 _STOP_SERVING_TIMEOUT = 3.5
 _CANCEL_TIMEOUT = 1.0
-_EXECUTOR_TIMEOUT = 1.0
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
@@ -81,8 +80,7 @@ class EmulatorServer:
         self.config = config
         self._host = host
         self._port = port
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._thread: Optional[threading.Thread] = None
+        self._runner_thread: Optional[LoopThread] = None
         self._runner: Any = None
         self.endpoint_url = ""
         self.controller: Optional[Controller] = None
@@ -116,32 +114,22 @@ class EmulatorServer:
             ) from None
         bound_host, bound_port = listener.getsockname()[:2]
         self.endpoint_url = f"http://{bound_host}:{bound_port}"
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        self._build(loop)
-        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
-
-        def serve() -> None:
-            asyncio.set_event_loop(loop)
-            try:
-                try:
-                    loop.run_until_complete(self._serve(web, listener))
-                except BaseException as error:
-                    ready.set_exception(error)
-                    return
-                ready.set_result(None)
-                loop.run_forever()
-            finally:
-                try:
-                    loop.run_until_complete(self._shutdown())
-                finally:
-                    _close_loop(loop)
-
-        self._thread = threading.Thread(target=serve, name="connect-chat-emulator", daemon=True)
-        self._thread.start()
+        runner = LoopThread(
+            name="connect-chat-emulator",
+            error=EmulatorNotRunningError,
+            stopped_message="the emulator is not running; call start() first",
+            cancel_timeout=_CANCEL_TIMEOUT,
+        )
+        self._runner_thread = runner
+        self._build(runner.loop)
         try:
-            ready.result(timeout=_CALL_TIMEOUT)
+            runner.start(
+                setup=lambda: self._serve(web, listener),
+                teardown=self._shutdown,
+                timeout=_CALL_TIMEOUT,
+            )
         except Exception as error:
+            self._runner_thread = None
             listener.close()
             self._close_store()
             raise EmulatorStartError(f"the emulator failed to start: {error}") from None
@@ -226,7 +214,8 @@ class EmulatorServer:
         (aiohttp drops its reference to that task on ``connection_lost``). Such a task,
         say one sleeping in an injected ``Fault.LATENCY``, would still be pending when
         the loop closes ("Task was destroyed but it is pending!"), so every task still
-        alive afterwards is cancelled and awaited here.
+        alive afterwards is cancelled and awaited by the runner (``_loop_thread``) once this
+        teardown returns.
         """
         try:
             await asyncio.wait_for(self._stop_serving(), timeout=_STOP_SERVING_TIMEOUT)
@@ -234,7 +223,6 @@ class EmulatorServer:
             _LOG.debug("emulator: in-flight requests outlived the shutdown grace period")
         except Exception as error:
             _LOG.debug("emulator: stopping the server failed: %s", type(error).__name__)
-        await _cancel_other_tasks()
 
     async def _stop_serving(self) -> None:
         if self._hub is not None:
@@ -244,11 +232,9 @@ class EmulatorServer:
             await runner.cleanup()
 
     def stop(self) -> None:
-        loop, thread = self._loop, self._thread
-        self._loop = self._thread = None
-        if loop is not None and thread is not None and thread.is_alive():
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=_CALL_TIMEOUT)
+        runner, self._runner_thread = self._runner_thread, None
+        if runner is not None:
+            runner.stop(timeout=_CALL_TIMEOUT)
         self._close_store()
 
     def _close_store(self) -> None:
@@ -258,25 +244,15 @@ class EmulatorServer:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        runner = self._runner_thread
+        return runner is not None and runner.running
 
     def call(self, action: Callable[[], _T]) -> _T:
         """Run ``action`` on the loop thread and return its result (or raise its error)."""
-        loop = self._loop
-        if loop is None or not self.running:
+        runner = self._runner_thread
+        if runner is None or not runner.running:
             raise EmulatorNotRunningError("the emulator is not running; call start() first")
-        if threading.current_thread() is self._thread:
-            return action()
-        done: concurrent.futures.Future[_T] = concurrent.futures.Future()
-
-        def run() -> None:
-            try:
-                done.set_result(action())
-            except BaseException as error:
-                done.set_exception(error)
-
-        loop.call_soon_threadsafe(run)
-        return done.result(timeout=_CALL_TIMEOUT)
+        return runner.call(action, timeout=_CALL_TIMEOUT)
 
     # -- requests --------------------------------------------------------------------------
 
@@ -410,37 +386,6 @@ async def _discard_body(request: web.Request, limit: int) -> None:
         await _read_body(request, limit)
     except ServiceError:
         return
-
-
-async def _cancel_other_tasks() -> None:
-    """Cancel every other task on the running loop and wait (boundedly) for them to end."""
-    current = asyncio.current_task()
-    tasks = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
-    if not tasks:
-        return
-    for task in tasks:
-        task.cancel()
-    done, pending = await asyncio.wait(tasks, timeout=_CANCEL_TIMEOUT)
-    for task in done:
-        if not task.cancelled() and task.exception() is not None:
-            # Retrieved here so that asyncio does not report it at collection.
-            _LOG.debug("emulator task failed at stop: %s", type(task.exception()).__name__)
-    if pending:
-        _LOG.warning("emulator: %d task(s) ignored cancellation at stop", len(pending))
-
-
-def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
-    """Finish the loop's async generators and default executor, then close it."""
-    try:
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(
-            asyncio.wait_for(loop.shutdown_default_executor(), timeout=_EXECUTOR_TIMEOUT)
-        )
-    except Exception as error:
-        _LOG.debug("emulator: closing the event loop: %s", type(error).__name__)
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
 
 
 def _abort(request: web.Request) -> None:

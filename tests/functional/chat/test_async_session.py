@@ -225,6 +225,24 @@ def test_resume_without_a_new_connection(chat: Chat) -> None:
     assert len(chat.operations("SendMessage")) == 2
 
 
+def test_a_receipt_queued_on_a_resumed_session_is_sent_when_it_closes(chat: Chat) -> None:
+    # A resumed session that made no call of its own before close() still sends what is
+    # queued (its call threads are shut down after the flush, not before).
+    message_id = chat.agent_says("read me")
+    config = dataclasses.replace(FAST, receipt_delay=3600.0)
+
+    async def scenario() -> None:
+        async with session_for(chat, websocket=False, leave_on_exit=False) as session:
+            saved = session.save_state()
+        resumed = AsyncChatSession.resume(saved, chat_config=config)
+        await resumed.connect()
+        assert await resumed.send_read_receipt(message_id)
+        await resumed.close()
+
+    run(scenario())
+    assert [request.status for request in chat.operations("SendEvent")] == [200]
+
+
 def test_a_session_is_bound_to_one_event_loop(chat: Chat) -> None:
     session = session_for(chat, websocket=False, leave_on_exit=False)
     run(session.connect())

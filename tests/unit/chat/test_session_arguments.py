@@ -61,7 +61,7 @@ def no_client_is_built(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         built.append(kwargs)
         return build_client(**kwargs)
 
-    monkeypatch.setattr("boto3_connectparticipant_ext.chat.async_session.build_client", spy)
+    monkeypatch.setattr("boto3_connectparticipant_ext.chat._parts.build_client", spy)
     return built
 
 

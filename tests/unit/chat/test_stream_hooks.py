@@ -9,7 +9,10 @@ from typing import Any, Callable, Optional
 import pytest
 from botocore.exceptions import ClientError
 
+from boto3_connectparticipant_ext.chat._consumer import EventConsumer
+from boto3_connectparticipant_ext.chat._receipts import OwnMessages
 from boto3_connectparticipant_ext.chat._stream_hooks import SessionHooks
+from boto3_connectparticipant_ext.chat._throttle import ReceiptBook
 
 ITEMS = [{"Id": f"i{n}", "AbsoluteTime": f"2024-01-01T00:00:0{n}.000Z"} for n in range(5)]
 
@@ -21,7 +24,7 @@ class FakeSession:
         self.unknown = unknown
         self.calls: list[dict[str, Any]] = []
 
-    async def _transcript_iterator(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    async def transcript_iterator(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         self.calls.append(kwargs)
         position = kwargs.get("StartPosition") or {}
         ids = [item["Id"] for item in ITEMS]
@@ -38,12 +41,17 @@ class FakeSession:
             return iter([i for i in ITEMS if i["AbsoluteTime"] >= position["AbsoluteTime"]])
         return iter(ITEMS)
 
-    async def _run_sync(self, function: Callable[..., Any], *args: Any) -> Any:
+    async def run_blocking(self, function: Callable[..., Any], *args: Any) -> Any:
         return function(*args)
 
 
 def fill(session: FakeSession, anchor_id: Optional[str], anchor_time: Optional[str]) -> list[str]:
-    hooks = SessionHooks(session)  # type: ignore[arg-type]
+    hooks = SessionHooks(
+        session,  # type: ignore[arg-type]
+        EventConsumer(websocket=True),
+        OwnMessages(ReceiptBook(), None),
+        on_chat_ended=lambda: None,
+    )
 
     async def collect() -> list[str]:
         return [item["Id"] async for item in hooks.transcript_after(anchor_id, anchor_time)]
