@@ -134,26 +134,31 @@ class Sequencer:
     def accept(self, item: Mapping[str, Any], *, from_transcript: bool) -> list[ItemEvent]:
         """Return the events ``item`` produces: none for a duplicate, one otherwise
         (none for a bot chunk until the chunk that completes its message)."""
-        released = self.release_overdue()
+        released = self.release_overdue() if self._held_since else []
         item_id = item.get("Id")
         if not item_id:
-            return [*released, event_from_item(item)]
-        item_id = str(item_id)
+            released.append(event_from_item(item))
+            return released
+        if type(item_id) is not str:
+            item_id = str(item_id)
         if is_stream_chunk(item):
-            return released + self._accept_chunk(item_id, item, from_transcript=from_transcript)
+            released += self._accept_chunk(item_id, item, from_transcript=from_transcript)
+            return released
         key = _attachment_key(item_id, item) if item.get("Type") == "ATTACHMENT" else item_id
         if key in self._seen:
             return released
         self._remember(key)
-        # A whole message (for example from the transcript) replaces its partial chunks.
-        self._chunks.pop(item_id, None)
-        self._held_since.pop(item_id, None)
+        if self._chunks:
+            # A whole message (for example from the transcript) replaces its partial chunks.
+            self._chunks.pop(item_id, None)
+            self._held_since.pop(item_id, None)
         self._advance(item, from_transcript=from_transcript)
         event = event_from_item(item)
         if isinstance(event, ChatEndedEvent):
             # Nothing more will come: what is still held goes out, flagged, before the end.
             released += self._release(list(self._chunks), force=True)
-        return [*released, event]
+        released.append(event)
+        return released
 
     @property
     def holding(self) -> bool:

@@ -25,6 +25,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Optional
 
+from ._frozen import build as _build
 from ._stitch import WAIT, chunk_number, decide, is_completed
 
 EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
@@ -351,23 +352,27 @@ def event_from_item(item: Mapping[str, Any]) -> ItemEvent:
     'm-9'
     """
     item_type = item.get("Type")
-    content_type = str(item.get("ContentType") or "")
     common = _common_fields(item)
     if item_type == "MESSAGE":
-        return MessageEvent(content=str(item.get("Content") or ""), **common)
+        common["content"] = str(item.get("Content") or "")
+        return _build(MessageEvent, common)
     if item_type == "ATTACHMENT":
-        return AttachmentEvent(attachments=_attachments(item), **common)
+        common["attachments"] = _attachments(item)
+        return _build(AttachmentEvent, common)
     if item_type == "MESSAGEMETADATA":
         return _receipt_from_metadata(item, common)
+    content_type = str(item.get("ContentType") or "")
     if content_type.startswith(EVENT_PREFIX):
         name = content_type[len(EVENT_PREFIX) :]
         if name in _RECEIPT_CONTENT_TYPES:
-            return _RECEIPT_CONTENT_TYPES[name](message_id=_content_message_id(item), **common)
+            common["message_id"] = _content_message_id(item)
+            return _build(_RECEIPT_CONTENT_TYPES[name], common)
         if name.startswith("authentication."):
-            return AuthenticationEvent(status=name[len("authentication.") :], **common)
+            common["status"] = name[len("authentication.") :]
+            return _build(AuthenticationEvent, common)
         if name in _EVENT_CLASSES:
-            return _EVENT_CLASSES[name](**common)
-    return OtherEvent(**common)
+            return _build(_EVENT_CLASSES[name], common)
+    return _build(OtherEvent, common)
 
 
 def stitch_chunks(chunks: Iterable[Mapping[str, Any]]) -> MessageEvent:
@@ -404,23 +409,28 @@ def stitch_chunks(chunks: Iterable[Mapping[str, Any]]) -> MessageEvent:
     )
 
 
-def _common_fields(item: Mapping[str, Any]) -> dict[str, Any]:
-    def text(key: str) -> Optional[str]:
-        value = item.get(key)
-        return None if value is None else str(value)
+# Item keys copied (as text) into every ItemEvent, by field name.
+_COMMON_KEYS = (
+    ("id", "Id"),
+    ("type", "Type"),
+    ("content_type", "ContentType"),
+    ("absolute_time", "AbsoluteTime"),
+    ("participant_id", "ParticipantId"),
+    ("participant_role", "ParticipantRole"),
+    ("display_name", "DisplayName"),
+    ("related_contact_id", "RelatedContactId"),
+)
 
-    return {
-        "raw": item,
-        "id": text("Id"),
-        "type": text("Type"),
-        "content_type": text("ContentType"),
-        "absolute_time": text("AbsoluteTime"),
-        "participant_id": text("ParticipantId"),
-        "participant_role": text("ParticipantRole"),
-        "display_name": text("DisplayName"),
-        "contact_id": text("ContactId") or text("InitialContactId"),
-        "related_contact_id": text("RelatedContactId"),
-    }
+
+def _common_fields(item: Mapping[str, Any]) -> dict[str, Any]:
+    get = item.get
+    fields: dict[str, Any] = {"raw": item}
+    for name, key in _COMMON_KEYS:
+        value = get(key)
+        fields[name] = value if value is None or type(value) is str else str(value)
+    contact = get("ContactId") or get("InitialContactId")
+    fields["contact_id"] = contact if contact is None or type(contact) is str else str(contact)
+    return fields
 
 
 def _attachments(item: Mapping[str, Any]) -> tuple[Attachment, ...]:
@@ -442,7 +452,7 @@ def _attachments(item: Mapping[str, Any]) -> tuple[Attachment, ...]:
 def _receipt_from_metadata(item: Mapping[str, Any], common: dict[str, Any]) -> ItemEvent:
     metadata = item.get("MessageMetadata")
     if not isinstance(metadata, Mapping):
-        return OtherEvent(**common)
+        return _build(OtherEvent, common)
     receipts = tuple(
         Receipt(
             recipient_participant_id=entry.get("RecipientParticipantId"),
@@ -457,7 +467,7 @@ def _receipt_from_metadata(item: Mapping[str, Any], common: dict[str, Any]) -> I
         return ReadReceiptEvent(message_id=message_id, receipts=receipts, **common)
     if any(receipt.delivered_timestamp for receipt in receipts):
         return DeliveredReceiptEvent(message_id=message_id, receipts=receipts, **common)
-    return OtherEvent(**common)
+    return _build(OtherEvent, common)
 
 
 def _content_message_id(item: Mapping[str, Any]) -> Optional[str]:
