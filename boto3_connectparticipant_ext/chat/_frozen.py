@@ -38,12 +38,12 @@ def build(cls: type[T], fields: dict[str, Any]) -> T:
     defaults = _DEFAULTS.get(cls)
     if defaults is None:
         defaults = _DEFAULTS[cls] = _defaults(cls)
-    if not fields.keys() <= defaults.keys():
-        raise TypeError(f"{cls.__name__} has no field {sorted(fields.keys() - defaults.keys())}")
     instance = object.__new__(cls)
     values = instance.__dict__
     values.update(defaults)
     values.update(fields)
+    if len(values) != len(defaults):  # a name that is not a field was added
+        raise TypeError(f"{cls.__name__} has no field {sorted(fields.keys() - defaults.keys())}")
     return instance
 
 

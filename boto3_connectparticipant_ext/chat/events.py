@@ -335,7 +335,8 @@ def is_stream_chunk(item: Mapping[str, Any]) -> bool:
     """
     metadata = item.get("MessageMetadata")
     return (
-        item.get("Type") == "MESSAGE"
+        metadata is not None  # the common case, answered without an ABC check
+        and item.get("Type") == "MESSAGE"
         and isinstance(metadata, Mapping)
         and ("ChunkNumber" in metadata or "MessageCompleted" in metadata)
     )
