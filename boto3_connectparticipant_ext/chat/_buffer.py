@@ -102,14 +102,18 @@ class EventBuffer(Generic[T]):
         """Every item ready (at most ``limit``, waiting like :meth:`get` for the first):
         one hand-off for a whole backlog. A :class:`Closed` marker once closed and
         drained; ``None`` when ``timeout`` passed first."""
-        items = self._items
-        if not items:
+        if not self._items:
             if self._closed is not None:
                 return self._closed
             if not await self._wait(timeout):
                 return None
-            if not items:
+            if not self._items:
                 return self._closed
+        return self.take_ready(limit)
+
+    def take_ready(self, limit: int) -> list[T]:
+        """Every item ready now (at most ``limit``), without waiting: ``[]`` when none."""
+        items = self._items
         if len(items) <= limit and not self._putters:
             batch = list(items)
             items.clear()

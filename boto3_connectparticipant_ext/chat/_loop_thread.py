@@ -7,7 +7,7 @@ import concurrent.futures
 import contextlib
 import threading
 from collections.abc import Coroutine
-from typing import Any, Optional, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 from .errors import ChatUsageError
 
@@ -68,17 +68,38 @@ class LoopThread:
     def submit(self, coroutine: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         """Schedule ``coroutine`` on the loop; the caller waits on the returned future."""
         try:
-            loop = self._ensure_started()
+            loop = self._loop_for_caller()
         except BaseException:
             coroutine.close()
             raise
+        return asyncio.run_coroutine_threadsafe(coroutine, loop)
+
+    def call(self, function: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+        """Run the plain ``function(*args)`` on the loop in one turn (no task: a third of
+        :meth:`submit`'s cost); it must not block. A future cancelled before the loop
+        picks it up never runs ``function``."""
+        loop = self._loop_for_caller()
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:
+                future.set_exception(error)
+
+        loop.call_soon_threadsafe(run)
+        return future
+
+    def _loop_for_caller(self) -> asyncio.AbstractEventLoop:
+        loop = self._ensure_started()
         if self.in_loop_thread():
-            coroutine.close()
             raise ChatUsageError(
                 "a ChatSession method was called from its own event-loop thread "
                 "(for example inside an awaited callback); use AsyncChatSession there"
             )
-        return asyncio.run_coroutine_threadsafe(coroutine, loop)
+        return loop
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run ``coroutine`` on the loop and wait for its result."""
