@@ -35,16 +35,29 @@ _DEFAULTS: dict[type[Any], dict[str, Any]] = {}
 
 def build(cls: type[T], fields: dict[str, Any]) -> T:
     """``cls(**fields)`` for a frozen dataclass whose fields all have plain defaults."""
+    instance = blank(cls)
+    vars(instance).update(fields)
+    check(instance)
+    return instance
+
+
+def blank(cls: type[T]) -> T:
+    """A ``cls`` with every field at its default, for its maker to fill in through
+    ``vars()`` (then :func:`check`) before anyone else sees it."""
     defaults = _DEFAULTS.get(cls)
     if defaults is None:
         defaults = _DEFAULTS[cls] = _defaults(cls)
     instance = object.__new__(cls)
-    values = instance.__dict__
-    values.update(defaults)
-    values.update(fields)
-    if len(values) != len(defaults):  # a name that is not a field was added
-        raise TypeError(f"{cls.__name__} has no field {sorted(fields.keys() - defaults.keys())}")
+    vars(instance).update(defaults)
     return instance
+
+
+def check(instance: Any) -> None:
+    """``TypeError`` when a name that is not a field was set on a :func:`blank` instance."""
+    values, defaults = vars(instance), _DEFAULTS[type(instance)]
+    if len(values) != len(defaults):
+        extra = sorted(values.keys() - defaults.keys())
+        raise TypeError(f"{type(instance).__name__} has no field {extra}")
 
 
 def _defaults(cls: type[Any]) -> dict[str, Any]:
