@@ -1,12 +1,13 @@
-"""Build frozen dataclass instances without their per-field ``object.__setattr__``.
+"""Make frozen dataclass instances without their per-field ``object.__setattr__``.
 
 A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``;
 for the thirteen fields of a chat message that is most of the cost of turning an
-item into an event, paid for every item of a busy chat. :func:`build` makes the
-same object (every field set, defaults filled in, unknown names refused) by
-filling the instance's ``__dict__`` at once. It accepts only classes whose every
-field has a plain default and that have no ``__post_init__``: anything else
-raises ``TypeError`` and needs its constructor.
+item into an event, paid for every item of a busy chat. :func:`blank` gives an
+instance with every field at its default; its maker fills fields in through
+``vars()`` and :func:`check` refuses a name that is not a field: the same object
+the constructor makes. Only classes whose every field has a plain default and
+that have no ``__post_init__`` are accepted (else ``TypeError``: use the
+constructor).
 
 Examples
 --------
@@ -15,9 +16,13 @@ Examples
 ... class Point:
 ...     x: int = 0
 ...     y: int = 0
->>> build(Point, {"y": 2}) == Point(y=2)
+>>> point = blank(Point)
+>>> vars(point)["y"] = 2
+>>> check(point)
+>>> point == Point(y=2)
 True
->>> build(Point, {"z": 1})
+>>> vars(point)["z"] = 1
+>>> check(point)
 Traceback (most recent call last):
 ...
 TypeError: Point has no field ['z']
@@ -31,14 +36,6 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _DEFAULTS: dict[type[Any], dict[str, Any]] = {}
-
-
-def build(cls: type[T], fields: dict[str, Any]) -> T:
-    """``cls(**fields)`` for a frozen dataclass whose fields all have plain defaults."""
-    instance = blank(cls)
-    vars(instance).update(fields)
-    check(instance)
-    return instance
 
 
 def blank(cls: type[T]) -> T:

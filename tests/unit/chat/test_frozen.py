@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from boto3_connectparticipant_ext.chat import events as ev
-from boto3_connectparticipant_ext.chat._frozen import build
+from boto3_connectparticipant_ext.chat._frozen import blank, check
+
+
+def build(cls: type[Any], fields: dict[str, Any]) -> Any:
+    instance = blank(cls)
+    vars(instance).update(fields)
+    check(instance)
+    return instance
 
 
 def _sample_value(field: dataclasses.Field[Any]) -> object:
