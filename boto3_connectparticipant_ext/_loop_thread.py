@@ -187,6 +187,26 @@ class LoopThread:
                 future.cancel()
             raise
 
+    def call_soon(self, function: Callable[..., T], *args: Any) -> concurrent.futures.Future[T]:
+        """Run the plain ``function(*args)`` on the loop in one turn (no task: a third of
+        :meth:`submit`'s cost); it must not block. A future cancelled before the loop picks
+        it up never runs ``function``. Refused from the loop's own thread, as :meth:`submit`."""
+        loop = self.start()
+        if self.in_loop_thread():
+            raise self._error(self._reentry_message)
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:
+                future.set_exception(error)
+
+        loop.call_soon_threadsafe(run)
+        return future
+
     def call(self, function: Callable[[], T], *, timeout: Optional[float] = None) -> T:
         """Run ``function()`` on the loop thread (at once when already there); its result."""
         if self.in_loop_thread():

@@ -76,6 +76,12 @@ class EventConsumer:
             return []
         return got
 
+    def take_ready(self, limit: int) -> list[ChatEvent]:
+        """Every event ready now (at most ``limit``, not yet marked consumed), without
+        waiting: the thread driver's cheap hop for a backlog. ``[]`` when none is ready
+        (``next_events`` then waits, or tells the end or the error)."""
+        return [] if self.buffer is None else self.buffer.take_ready(limit)
+
     async def give_back(self, *events: ChatEvent) -> None:
         """Put events a consumer took but could not deliver back at the front."""
         if self.buffer is not None:

@@ -1,11 +1,18 @@
-"""The websocket protocol of the participant service: frames we send, frames we read."""
+"""The websocket protocol of the participant service: frames we send, frames we read.
+
+Every frame of a busy chat is parsed here (its JSON, then the item's JSON in
+``content``), so the common case takes the shortest path: a str decoded by the
+decoder's ``raw_decode`` (what ``json.loads`` runs, without its whitespace
+regexes), anything unusual (bytes, surrounding whitespace, bad JSON) by
+``json.loads`` itself, so what is accepted and refused is exactly
+``json.loads``'s.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 CHAT_TOPIC = "aws/chat"
 SUBSCRIBE_FRAME = json.dumps({"topic": "aws/subscribe", "content": {"topics": [CHAT_TOPIC]}})
@@ -20,8 +27,7 @@ ERROR = "error"
 UNKNOWN = "unknown"
 
 
-@dataclasses.dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """A frame read from the socket, classified.
 
     ``kind`` is one of ``item``, ``heartbeat``, ``ping``, ``subscribe``, ``error``,
@@ -49,7 +55,7 @@ def parse_frame(text: str | bytes) -> Frame:
     ('item', {'Id': '1'})
     """
     try:
-        decoded = json.loads(text)
+        decoded = _loads(text)
     except ValueError:
         return Frame(UNKNOWN, ok=False, detail="not JSON")
     if not isinstance(decoded, dict):
@@ -74,9 +80,25 @@ def parse_frame(text: str | bytes) -> Frame:
 def _item_frame(content: Any) -> Frame:
     if isinstance(content, (str, bytes)):
         try:
-            content = json.loads(content)
+            content = _loads(content)
         except ValueError:
             return Frame(UNKNOWN, ok=False, detail="chat content is not JSON")
     if not isinstance(content, dict):
         return Frame(UNKNOWN, ok=False, detail="chat content is not an object")
     return Frame(ITEM, item=content)
+
+
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _loads(text: str | bytes) -> Any:
+    """``json.loads(text)``, faster for a str that is one JSON value and nothing else."""
+    if type(text) is str:
+        try:
+            value, end = _raw_decode(text)
+        except ValueError:
+            pass
+        else:
+            if end == len(text):
+                return value
+    return json.loads(text)

@@ -80,12 +80,16 @@ def anchors(item: Mapping[str, Any]) -> bool:
     """
     if not item.get("Id"):
         return False
-    item_type = item.get("Type")
-    if item_type in ("MESSAGE", "ATTACHMENT"):
-        return not is_stream_chunk(item) or is_completed(item)
-    if item_type == "EVENT":
-        return item.get("ContentType") in _KEPT_EVENTS
-    return False
+    if is_stream_chunk(item):
+        return is_completed(item)
+    return _kept(item.get("Type"), item)
+
+
+def _kept(item_type: Any, item: Mapping[str, Any]) -> bool:
+    """Whether the transcript keeps an item of ``item_type`` (not a bot chunk)."""
+    if item_type == "MESSAGE" or item_type == "ATTACHMENT":
+        return True
+    return item_type == "EVENT" and item.get("ContentType") in _KEPT_EVENTS
 
 
 class Sequencer:
@@ -134,26 +138,33 @@ class Sequencer:
     def accept(self, item: Mapping[str, Any], *, from_transcript: bool) -> list[ItemEvent]:
         """Return the events ``item`` produces: none for a duplicate, one otherwise
         (none for a bot chunk until the chunk that completes its message)."""
-        released = self.release_overdue()
+        released = self.release_overdue() if self._held_since else []
         item_id = item.get("Id")
         if not item_id:
-            return [*released, event_from_item(item)]
-        item_id = str(item_id)
+            released.append(event_from_item(item))
+            return released
+        if type(item_id) is not str:
+            item_id = str(item_id)
         if is_stream_chunk(item):
-            return released + self._accept_chunk(item_id, item, from_transcript=from_transcript)
-        key = _attachment_key(item_id, item) if item.get("Type") == "ATTACHMENT" else item_id
+            released += self._accept_chunk(item_id, item)
+            return released
+        item_type = item.get("Type")
+        key = _attachment_key(item_id, item) if item_type == "ATTACHMENT" else item_id
         if key in self._seen:
             return released
         self._remember(key)
-        # A whole message (for example from the transcript) replaces its partial chunks.
-        self._chunks.pop(item_id, None)
-        self._held_since.pop(item_id, None)
-        self._advance(item, from_transcript=from_transcript)
+        if self._chunks:
+            # A whole message (for example from the transcript) replaces its partial chunks.
+            self._chunks.pop(item_id, None)
+            self._held_since.pop(item_id, None)
+        if from_transcript or _kept(item_type, item):
+            self._advance(item_id, item)
         event = event_from_item(item)
         if isinstance(event, ChatEndedEvent):
             # Nothing more will come: what is still held goes out, flagged, before the end.
             released += self._release(list(self._chunks), force=True)
-        return [*released, event]
+        released.append(event)
+        return released
 
     @property
     def holding(self) -> bool:
@@ -172,9 +183,7 @@ class Sequencer:
         overdue = [key for key, since in self._held_since.items() if since <= deadline]
         return self._release(overdue, force=True)
 
-    def _accept_chunk(
-        self, item_id: str, item: Mapping[str, Any], *, from_transcript: bool
-    ) -> list[ItemEvent]:
+    def _accept_chunk(self, item_id: str, item: Mapping[str, Any]) -> list[ItemEvent]:
         if item_id in self._seen:
             return []  # a late chunk of a message already released
         parts = self._chunks.setdefault(item_id, {})
@@ -190,7 +199,7 @@ class Sequencer:
             self._held_since.setdefault(item_id, self._clock())
             return []
         if item_id not in self._held_since:
-            self._advance(done, from_transcript=from_transcript)
+            self._advance(item_id, done)  # a completed chunk: the transcript keeps its message
         return self._release([item_id], force=False)
 
     def _release(self, item_ids: list[str], *, force: bool) -> list[ItemEvent]:
@@ -204,10 +213,10 @@ class Sequencer:
             events.append(stitch_chunks(list(parts.values())))
         return events
 
-    def _advance(self, item: Mapping[str, Any], *, from_transcript: bool) -> None:
-        if from_transcript or anchors(item):
-            self.anchor_id = str(item["Id"])
-            self.anchor_time = _text(item.get("AbsoluteTime")) or self.anchor_time
+    def _advance(self, item_id: str, item: Mapping[str, Any]) -> None:
+        """``item`` (id ``item_id``) is in the transcript: a gap fill may resume after it."""
+        self.anchor_id = item_id
+        self.anchor_time = _text(item.get("AbsoluteTime")) or self.anchor_time
 
     def _remember(self, key: Any) -> None:
         self._seen[key] = None

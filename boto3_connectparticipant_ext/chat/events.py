@@ -23,11 +23,14 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar, Optional, TypeVar
 
+from ._frozen import blank, check
 from ._stitch import WAIT, chunk_number, decide, is_completed
 
 EVENT_PREFIX = "application/vnd.amazonaws.connect.event."
+
+_E = TypeVar("_E", bound="ItemEvent")
 
 __all__ = [
     "Attachment",
@@ -334,7 +337,8 @@ def is_stream_chunk(item: Mapping[str, Any]) -> bool:
     """
     metadata = item.get("MessageMetadata")
     return (
-        item.get("Type") == "MESSAGE"
+        metadata is not None  # the common case, answered without an ABC check
+        and item.get("Type") == "MESSAGE"
         and isinstance(metadata, Mapping)
         and ("ChunkNumber" in metadata or "MessageCompleted" in metadata)
     )
@@ -351,23 +355,25 @@ def event_from_item(item: Mapping[str, Any]) -> ItemEvent:
     'm-9'
     """
     item_type = item.get("Type")
-    content_type = str(item.get("ContentType") or "")
-    common = _common_fields(item)
     if item_type == "MESSAGE":
-        return MessageEvent(content=str(item.get("Content") or ""), **common)
+        content = item.get("Content")
+        text = content if type(content) is str else str(content or "")
+        return _item_event(MessageEvent, item, content=text)
     if item_type == "ATTACHMENT":
-        return AttachmentEvent(attachments=_attachments(item), **common)
+        return _item_event(AttachmentEvent, item, attachments=_attachments(item))
     if item_type == "MESSAGEMETADATA":
-        return _receipt_from_metadata(item, common)
+        return _receipt_from_metadata(item)
+    content_type = str(item.get("ContentType") or "")
     if content_type.startswith(EVENT_PREFIX):
         name = content_type[len(EVENT_PREFIX) :]
         if name in _RECEIPT_CONTENT_TYPES:
-            return _RECEIPT_CONTENT_TYPES[name](message_id=_content_message_id(item), **common)
+            cls = _RECEIPT_CONTENT_TYPES[name]
+            return _item_event(cls, item, message_id=_content_message_id(item))
         if name.startswith("authentication."):
-            return AuthenticationEvent(status=name[len("authentication.") :], **common)
+            return _item_event(AuthenticationEvent, item, status=name[len("authentication.") :])
         if name in _EVENT_CLASSES:
-            return _EVENT_CLASSES[name](**common)
-    return OtherEvent(**common)
+            return _item_event(_EVENT_CLASSES[name], item)
+    return _item_event(OtherEvent, item)
 
 
 def stitch_chunks(chunks: Iterable[Mapping[str, Any]]) -> MessageEvent:
@@ -399,28 +405,39 @@ def stitch_chunks(chunks: Iterable[Mapping[str, Any]]) -> MessageEvent:
         last = ordered[-1]
         content = "".join(str(chunk.get("Content") or "") for chunk in ordered)
         complete = False
-    return MessageEvent(
-        content=content, chunks=tuple(ordered), complete=complete, **_common_fields(last)
+    return _item_event(
+        MessageEvent, last, content=content, chunks=tuple(ordered), complete=complete
     )
 
 
-def _common_fields(item: Mapping[str, Any]) -> dict[str, Any]:
-    def text(key: str) -> Optional[str]:
-        value = item.get(key)
-        return None if value is None else str(value)
+# Item keys copied (as text) into every ItemEvent, by field name.
+_COMMON_KEYS = (
+    ("id", "Id"),
+    ("type", "Type"),
+    ("content_type", "ContentType"),
+    ("absolute_time", "AbsoluteTime"),
+    ("participant_id", "ParticipantId"),
+    ("participant_role", "ParticipantRole"),
+    ("display_name", "DisplayName"),
+    ("related_contact_id", "RelatedContactId"),
+)
 
-    return {
-        "raw": item,
-        "id": text("Id"),
-        "type": text("Type"),
-        "content_type": text("ContentType"),
-        "absolute_time": text("AbsoluteTime"),
-        "participant_id": text("ParticipantId"),
-        "participant_role": text("ParticipantRole"),
-        "display_name": text("DisplayName"),
-        "contact_id": text("ContactId") or text("InitialContactId"),
-        "related_contact_id": text("RelatedContactId"),
-    }
+
+def _item_event(cls: type[_E], item: Mapping[str, Any], **fields: Any) -> _E:
+    """``cls(raw=item, **fields)`` plus the item's common fields as text (``_frozen``)."""
+    event = blank(cls)
+    values = vars(event)
+    get = item.get
+    for name, key in _COMMON_KEYS:
+        value = get(key)
+        values[name] = value if value is None or type(value) is str else str(value)
+    contact = get("ContactId") or get("InitialContactId")
+    values["contact_id"] = contact if contact is None or type(contact) is str else str(contact)
+    values["raw"] = item
+    if fields:
+        values.update(fields)
+        check(event)
+    return event
 
 
 def _attachments(item: Mapping[str, Any]) -> tuple[Attachment, ...]:
@@ -439,10 +456,10 @@ def _attachments(item: Mapping[str, Any]) -> tuple[Attachment, ...]:
     )
 
 
-def _receipt_from_metadata(item: Mapping[str, Any], common: dict[str, Any]) -> ItemEvent:
+def _receipt_from_metadata(item: Mapping[str, Any]) -> ItemEvent:
     metadata = item.get("MessageMetadata")
     if not isinstance(metadata, Mapping):
-        return OtherEvent(**common)
+        return _item_event(OtherEvent, item)
     receipts = tuple(
         Receipt(
             recipient_participant_id=entry.get("RecipientParticipantId"),
@@ -454,10 +471,10 @@ def _receipt_from_metadata(item: Mapping[str, Any], common: dict[str, Any]) -> I
     )
     message_id = metadata.get("MessageId")
     if any(receipt.read_timestamp for receipt in receipts):
-        return ReadReceiptEvent(message_id=message_id, receipts=receipts, **common)
+        return _item_event(ReadReceiptEvent, item, message_id=message_id, receipts=receipts)
     if any(receipt.delivered_timestamp for receipt in receipts):
-        return DeliveredReceiptEvent(message_id=message_id, receipts=receipts, **common)
-    return OtherEvent(**common)
+        return _item_event(DeliveredReceiptEvent, item, message_id=message_id, receipts=receipts)
+    return _item_event(OtherEvent, item)
 
 
 def _content_message_id(item: Mapping[str, Any]) -> Optional[str]:

@@ -395,12 +395,19 @@ class ChatSession:
 
     def _fetch(self, timeout: Optional[float]) -> list[ChatEvent]:
         try:
+            # A backlog crosses in one plain loop turn; only an empty buffer waits in a task.
+            ready = self._result(self._runner.call_soon(self._events.take_ready, _BATCH))
+            if ready:
+                return ready
             future = self._runner.submit(self._events.next_events(timeout, _BATCH))
         except ChatUsageError:
             with self._lock:
                 if self._closed:
                     return []
             raise
+        return self._result(future)
+
+    def _result(self, future: concurrent.futures.Future[list[ChatEvent]]) -> list[ChatEvent]:
         try:
             return future.result()
         except concurrent.futures.CancelledError:

@@ -112,3 +112,85 @@ def test_push_front_returns_an_item_to_the_head() -> None:
         return [await buffer.get(), await buffer.get()]
 
     assert run(scenario()) == [1, 2]
+
+
+def test_a_new_producer_waits_behind_one_already_waiting() -> None:
+    async def scenario() -> list[object]:
+        buffer: EventBuffer[str] = EventBuffer(1)
+        await buffer.put("first")
+        waiting = asyncio.ensure_future(buffer.put("waiting"))
+        await asyncio.sleep(0)
+        got: list[object] = [await buffer.get()]
+        # Room appeared, but the waiting producer owns it: a newcomer queues behind.
+        late = asyncio.ensure_future(buffer.put("late"))
+        await asyncio.sleep(0)
+        assert not late.done()
+        got += [await buffer.get(), await buffer.get()]
+        assert await waiting and await late
+        return got
+
+    assert run(scenario()) == ["first", "waiting", "late"]
+
+
+def test_a_cancelled_waiting_producer_adds_nothing() -> None:
+    async def scenario() -> list[object]:
+        buffer: EventBuffer[int] = EventBuffer(1)
+        await buffer.put(1)
+        cancelled = asyncio.ensure_future(buffer.put(2))
+        kept = asyncio.ensure_future(buffer.put(3))
+        await asyncio.sleep(0)
+        cancelled.cancel()
+        await asyncio.gather(cancelled, return_exceptions=True)
+        got: list[object] = [await buffer.get(), await buffer.get()]
+        await kept
+        await buffer.close()
+        got.append(await buffer.get())
+        return got
+
+    first, second, marker = run(scenario())
+    assert (first, second) == (1, 3) and isinstance(marker, Closed)
+
+
+def test_a_batch_takes_everything_ready_and_lets_producers_in_order() -> None:
+    async def scenario() -> list[object]:
+        buffer: EventBuffer[int] = EventBuffer(2)
+        producer = asyncio.ensure_future(_produce(buffer, 6))
+        await asyncio.sleep(0.01)
+        got: list[object] = []
+        while len(got) < 6:
+            batch = await buffer.get_ready(1.0, limit=3)
+            assert isinstance(batch, list) and 1 <= len(batch) <= 3
+            got += batch
+        await producer
+        return got
+
+    assert run(scenario()) == list(range(6))
+
+
+def test_get_ready_waits_then_times_out_or_reports_the_close() -> None:
+    async def scenario() -> list[object]:
+        buffer: EventBuffer[int] = EventBuffer(2)
+        timed_out = await buffer.get_ready(0.01, limit=5)
+        getter = asyncio.ensure_future(buffer.get_ready(None, limit=5))
+        await asyncio.sleep(0)
+        await buffer.put(4)
+        batch = await getter
+        await buffer.close()
+        return [timed_out, batch, await buffer.get_ready(0, limit=5)]
+
+    timed_out, batch, marker = run(scenario())
+    assert timed_out is None and batch == [4] and isinstance(marker, Closed)
+
+
+def test_timed_out_getters_do_not_steal_later_items() -> None:
+    async def scenario() -> list[object]:
+        buffer: EventBuffer[int] = EventBuffer(2)
+        for _ in range(3):
+            assert await buffer.get(0) is None
+            assert await buffer.get(0.001) is None
+        waiting = asyncio.ensure_future(buffer.get())
+        await asyncio.sleep(0)
+        await buffer.put(9)
+        return [await waiting, len(buffer)]
+
+    assert run(scenario()) == [9, 0]

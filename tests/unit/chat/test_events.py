@@ -195,3 +195,9 @@ def test_rehydrated_items_expose_their_related_contact_id(item_type: str) -> Non
     assert rehydrated.related_contact_id == "c-0"
     own = ev.event_from_item(item(Type=item_type, ContentType=PREFIX + "participant.joined"))
     assert own.related_contact_id is None
+
+
+def test_common_fields_are_text_and_contact_falls_back_to_the_initial_contact() -> None:
+    raw = {"Id": 7, "Type": "MESSAGE", "InitialContactId": "c-0", "ContactId": ""}
+    event = ev.event_from_item(raw)
+    assert (event.id, event.contact_id, event.display_name) == ("7", "c-0", None)

@@ -47,3 +47,42 @@ def test_item_frame_content_is_a_json_string() -> None:
 def test_frames_are_classified_without_raising(text: str, kind: str, ok: bool) -> None:
     frame = protocol.parse_frame(text)
     assert (frame.kind, frame.ok) == (kind, ok)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"topic":"aws/heartbeat"}',
+        ' {"a": [1, 2.5, 1e400, -Infinity, null, true]}\n\t',
+        '{"a":1} x',
+        '{"a":1}{}',
+        '"\\ud83d\\ude00 text"',
+        "[1,",
+        "",
+        " ",
+        b'\xef\xbb\xbf{"a":1}',
+        b'{"a":"\xc3\xa9"}',
+        b"\xff",
+    ],
+)
+def test_json_is_read_exactly_as_json_loads_reads_it(text: str | bytes) -> None:
+    try:
+        expected: object = json.loads(text)
+    except ValueError as error:
+        expected = type(error)
+    try:
+        got: object = protocol._loads(text)
+    except ValueError as error:
+        got = type(error)
+    assert got == expected
+
+
+@pytest.mark.parametrize("content", [' {"Id":"1"}', '{"Id":"1"}\r\n'])
+def test_item_content_with_surrounding_whitespace_is_an_item(content: str) -> None:
+    frame = protocol.parse_frame(json.dumps({"topic": "aws/chat", "content": content}))
+    assert (frame.kind, frame.item) == (protocol.ITEM, {"Id": "1"})
+
+
+def test_content_with_trailing_data_is_not_an_item() -> None:
+    frame = protocol.parse_frame(json.dumps({"topic": "aws/chat", "content": '{"Id":"1"} x'}))
+    assert (frame.kind, frame.ok, frame.item) == (protocol.UNKNOWN, False, None)

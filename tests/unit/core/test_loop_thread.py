@@ -136,3 +136,37 @@ def test_a_runner_never_started_closes_its_loop_without_a_thread() -> None:
     assert not runner.running
     runner.stop()
     assert loop.is_closed()
+
+
+def test_call_soon_runs_a_plain_function_on_the_loop_thread(runner: LoopThread) -> None:
+    assert runner.call_soon(threading.current_thread).result(timeout=5) is not (
+        threading.current_thread()
+    )
+    assert runner.call_soon(divmod, 7, 2).result(timeout=5) == (3, 1)
+    with pytest.raises(ZeroDivisionError):
+        runner.call_soon(divmod, 1, 0).result(timeout=5)
+    runner.stop(timeout=10)
+    with pytest.raises(Misuse):
+        runner.call_soon(divmod, 7, 2)
+
+
+def test_call_soon_from_the_loop_thread_itself_is_refused(runner: LoopThread) -> None:
+    def refused() -> object:
+        try:
+            runner.call_soon(divmod, 7, 2)
+        except Misuse as error:
+            return error
+        return None
+
+    assert isinstance(runner.call_soon(refused).result(timeout=5), Misuse)
+
+
+def test_a_call_soon_cancelled_before_the_loop_runs_it_never_runs(runner: LoopThread) -> None:
+    ran: list[int] = []
+    release = threading.Event()
+    runner.call_soon(release.wait, 5)  # keeps the loop busy
+    future = runner.call_soon(ran.append, 1)
+    assert future.cancel()
+    release.set()
+    runner.call_soon(ran.append, 2).result(timeout=5)
+    assert ran == [2]
