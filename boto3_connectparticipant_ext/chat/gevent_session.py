@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
-from ..auth import bind_tokens
+from ..auth import bind_tokens as bind_client_tokens
 from ..redact import mask, redact_text
 from . import _protocol as protocol
 from ._arguments import (
@@ -168,6 +168,10 @@ class _Websocket:
 class GeventChatSession:
     """One participant's chat under gevent. Arguments as :class:`ChatSession`'s.
 
+    ``bind_tokens=False`` leaves the client's bound tokens alone, so one ``client`` can
+    serve many sessions at once (the load tester's case): the session passes its
+    :attr:`connection_token` in every call it makes.
+
     Examples
     --------
     >>> def register(chat: GeventChatSession) -> None:
@@ -186,6 +190,7 @@ class GeventChatSession:
         chat_config: Optional[ChatConfig] = None,
         leave_on_exit: bool = True,
         participant_id: Optional[str] = None,
+        bind_tokens: bool = True,
     ) -> None:
 
         self._participant_token = check_session_arguments(
@@ -211,6 +216,7 @@ class GeventChatSession:
             config=config,
         )
         self._leave_on_exit = leave_on_exit
+        self._bind_tokens = bind_tokens
         self._connection_token: Optional[str] = None
         self._queue: Any = _gevent().queue.Queue(self._config.max_buffered_events)
         self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
@@ -239,6 +245,11 @@ class GeventChatSession:
     def chat_ended(self) -> bool:
         return self._chat_ended
 
+    @property
+    def connection_token(self) -> Optional[str]:
+        """The ConnectionToken once connected (for calls on a shared, unbound client)."""
+        return self._connection_token
+
     def __enter__(self) -> GeventChatSession:
         self.connect()
         return self
@@ -265,11 +276,12 @@ class GeventChatSession:
             ConnectParticipant=True,
         )
         self._connection_token = str(response["ConnectionCredentials"]["ConnectionToken"])
-        bind_tokens(
-            self._client,
-            connection_token=self._connection_token,
-            participant_token=self._participant_token,
-        )
+        if self._bind_tokens:
+            bind_client_tokens(
+                self._client,
+                connection_token=self._connection_token,
+                participant_token=self._participant_token,
+            )
         link = _Websocket(websocket_url(response), self._config.open_timeout)
         self._socket = link
         self._subscribed = _gevent().event.AsyncResult()
