@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from _harness import Row, Sample, ratio_row
+from _harness import Row, Sample, quantile, ratio_row
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from loadtest_demo import start_emulator
@@ -178,11 +178,6 @@ def run_scale(*, sockets: int, rate: float, seconds: float) -> list[dict[str, An
                 process.wait()
 
 
-def _p99_ms(values: list[float]) -> float:
-    ordered = sorted(values) or [0.0]
-    return 1000 * ordered[min(len(ordered) - 1, max(0, round(0.99 * len(ordered)) - 1))]
-
-
 def scale_rows(seconds: float = 20.0) -> list[Row]:
     """One run at the targets (5,000 sockets, 1,000 messages/s); its two rows."""
     results = run_scale(sockets=SOCKETS_TARGET, rate=ANSWERS_TARGET, seconds=seconds)
@@ -217,6 +212,6 @@ def scale_rows(seconds: float = 20.0) -> list[Row]:
             unit="messages/s",
             goal=">= 1.0x",
             note=f"sent {sent} customer messages in {seconds:g} s, {received} bot answers "
-            f"received; p99 message-to-answer {_p99_ms(latencies):.0f} ms",
+            f"received; p99 message-to-answer {1000 * quantile(latencies, 0.99):.0f} ms",
         ),
     ]

@@ -75,6 +75,18 @@ class Sample:
         return f"IQR {self.low / self.median:.2f}-{self.high / self.median:.2f} of median"
 
 
+def quantile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` (the value at index ``int(q * n)`` once sorted; 0 if none).
+
+    Examples
+    --------
+    >>> quantile([float(n) for n in range(1, 101)], 0.99)
+    100.0
+    """
+    ordered = sorted(values) or [0.0]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def alternate(runs: int, contenders: dict[str, Callable[[], float]]) -> dict[str, Sample]:
     """Run each contender ``runs`` times, interleaved, and summarise each.
 
