@@ -16,6 +16,7 @@ and both cores).
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -135,6 +136,12 @@ asyncio.run(main())
 
 def run_scale(*, sockets: int, rate: float, seconds: float) -> list[dict[str, Any]]:
     """Run the emulators and the loaders once; return each loader's JSON result."""
+    # Thousands of sockets: lift the soft open-file limit (the emulators inherit it); the
+    # sockets a too-low limit refuses show up as open errors in the rows' notes.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 65536 if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     emulators: list[subprocess.Popen[str]] = []
     loaders: list[subprocess.Popen[str]] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -20,6 +20,11 @@ its echo on its socket (the reply), for ``seconds`` seconds. Rows:
 * p99 reply round trip with ``N`` customers (SendMessage, the emulator, the socket, the
   parsing): ours minus the bare client's is the tool's own part.
 
+The emulator stands in for the service: after its chats are created its objects are frozen
+out of the garbage collector (``EmulatorProcess.gc_freeze``). Without that, its full
+collections with thousands of chats pause every answer for 0.2 to 1 s, which then decides
+both contenders' p99 and hides the tool's own part.
+
 Full mode: 2,000 customers idling 10 s, 30 s steady phase (about three turns each), three
 rounds, each on a fresh emulator (ours and bare alternating who goes first); the p99 rows
 are medians over the rounds, the overhead the median of the rounds' differences. Quick
@@ -70,6 +75,7 @@ def _core() -> int:
 
 def _run(code: str, emulator: EmulatorProcess, sizes: Sizes) -> dict[str, Any]:
     chats = [emulator.start_chat(display_name=f"C{i}") for i in range(sizes.customers + 1)]
+    emulator.gc_freeze()  # its GC pauses are the emulator's, not the contenders' (see the notes)
     job = {
         "endpoint_url": emulator.endpoint_url,
         "chats": chats,
@@ -154,8 +160,9 @@ def rows_of(ours: list[dict[str, Any]], bare: list[dict[str, Any]], sizes: Sizes
             ours=per_core,
             reference=per_core_bare,
             unit="customers",
-            goal=f">= {CUSTOMERS_TARGET} customers",
-            passed=carried and per_core >= CUSTOMERS_TARGET,
+            # Judged at the target's load only (quick mode idles 0.5 s: not comparable).
+            goal=f">= {CUSTOMERS_TARGET} customers" if n >= CUSTOMERS_TARGET else "report",
+            passed=carried and (per_core >= CUSTOMERS_TARGET or n < CUSTOMERS_TARGET),
             note=f"{n} over the core fraction used (ours {cpu}; bare {cpu_bare}); carried "
             f"{n} on one core: {'yes' if carried else 'NO'} (connected "
             f"{min(r['connected'] for r in ours)}, failed turns "
