@@ -46,6 +46,7 @@ from ._arguments import (
     check_message,
     check_session_arguments,
     check_timeout,
+    require_bool,
     resolve_kind,
 )
 from ._callbacks import Callbacks
@@ -192,6 +193,7 @@ class GeventChatSession:
         participant_id: Optional[str] = None,
         bind_tokens: bool = True,
     ) -> None:
+        require_bool(bind_tokens, "bind_tokens")
 
         self._participant_token = check_session_arguments(
             participant_token=participant_token,
