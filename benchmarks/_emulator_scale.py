@@ -5,7 +5,8 @@ Target: at least 5,000 concurrent sockets and 1,000 messages per second through 
 answers every customer message; ``LOADERS`` load processes (asyncio, aiohttp, ``websockets``,
 no library of ours) share the chats out over the emulators. Each loader starts its chats
 (StartChatContact with the bot's flow), connects and subscribes every participant's socket,
-then sends customer messages at a fixed rate (open loop, spread over its chats) for
+then sends customer messages at a fixed rate (open loop, spread over its chats; 10 % above
+the target rate in all) for
 ``seconds`` and counts the bot's answers arriving on the sockets. Figures: sockets open at
 the end of the run, bot answers received per second, p99 message-to-answer time.
 
@@ -30,6 +31,7 @@ from loadtest_demo import start_emulator
 
 SOCKETS_TARGET = 5000
 ANSWERS_TARGET = 1000.0
+OFFERED_OVER_TARGET = 1.1
 
 FLOW_ID = "99999999-8888-4777-8666-555555555555"
 BOT = {
@@ -187,7 +189,10 @@ def run_scale(*, sockets: int, rate: float, seconds: float) -> list[dict[str, An
 
 def scale_rows(seconds: float = 20.0) -> list[Row]:
     """One run at the targets (5,000 sockets, 1,000 messages/s); its two rows."""
-    results = run_scale(sockets=SOCKETS_TARGET, rate=ANSWERS_TARGET, seconds=seconds)
+    # Offered 10 % above the target: an open loop at exactly 1,000/s can only measure up to
+    # it (the last answers land after the sending window), never show headroom.
+    offered = OFFERED_OVER_TARGET * ANSWERS_TARGET
+    results = run_scale(sockets=SOCKETS_TARGET, rate=offered, seconds=seconds)
     still_open = sum(int(result["still_open"]) for result in results)
     opened = sum(int(result["opened"]) for result in results)
     answers = sum(
@@ -218,7 +223,8 @@ def scale_rows(seconds: float = 20.0) -> list[Row]:
             reference=Sample.of([ANSWERS_TARGET]),
             unit="messages/s",
             goal=">= 1.0x",
-            note=f"sent {sent} customer messages in {seconds:g} s, {received} bot answers "
+            note=f"offered {offered:,.0f}/s: sent {sent} customer messages in {seconds:g} s, "
+            f"{received} bot answers "
             f"received; p99 message-to-answer {1000 * quantile(latencies, 0.99):.0f} ms",
         ),
     ]
