@@ -75,6 +75,18 @@ class Sample:
         return f"IQR {self.low / self.median:.2f}-{self.high / self.median:.2f} of median"
 
 
+def quantile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` (the value at index ``int(q * n)`` once sorted; 0 if none).
+
+    Examples
+    --------
+    >>> quantile([float(n) for n in range(1, 101)], 0.99)
+    100.0
+    """
+    ordered = sorted(values) or [0.0]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def alternate(runs: int, contenders: dict[str, Callable[[], float]]) -> dict[str, Sample]:
     """Run each contender ``runs`` times, interleaved, and summarise each.
 
@@ -332,7 +344,7 @@ def scrubbed_aws_env(
 # The child keeps the emulator in its own process (its own GIL) and answers one
 # JSON command per line on stdin, so the parent can create chats remotely.
 _EMULATOR_CHILD = r"""
-import json, sys
+import gc, json, sys
 from boto3_connectparticipant_ext.emulator import Emulator
 
 with Emulator() as emulator:
@@ -343,6 +355,10 @@ with Emulator() as emulator:
             if request["command"] == "start_chat":
                 chat = emulator.start_chat(**request.get("arguments", {}))
                 answer = {"ok": True, "result": dict(chat)}
+            elif request["command"] == "gc_freeze":
+                gc.collect()
+                gc.freeze()
+                answer = {"ok": True, "result": {}}
             else:
                 answer = {"ok": False, "error": "unknown command " + repr(request["command"])}
         except Exception as error:
@@ -396,13 +412,22 @@ class EmulatorProcess:
 
     def start_chat(self, **arguments: Any) -> dict[str, Any]:
         """Call ``Emulator.start_chat(**arguments)`` in the child and return its result."""
+        return self._command("start_chat", arguments)
+
+    def gc_freeze(self) -> None:
+        """Collect, then freeze the child's objects (``gc.freeze``): with thousands of chats
+        its full collections pause every answer for hundreds of milliseconds, noise that
+        would otherwise decide a p99 measured through it."""
+        self._command("gc_freeze", {})
+
+    def _command(self, command: str, arguments: dict[str, Any]) -> dict[str, Any]:
         process = self._require_process()
         assert process.stdin is not None
-        process.stdin.write(json.dumps({"command": "start_chat", "arguments": arguments}) + "\n")
+        process.stdin.write(json.dumps({"command": command, "arguments": arguments}) + "\n")
         process.stdin.flush()
         answer = self._read_line(30.0)
         if not answer.get("ok"):
-            raise RuntimeError(f"emulator start_chat failed: {answer.get('error')}")
+            raise RuntimeError(f"emulator {command} failed: {answer.get('error')}")
         result: dict[str, Any] = answer["result"]
         return result
 

@@ -19,10 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOW_ID = "11111111-2222-4333-8444-555555555555"
 
 
-def _emulator() -> tuple[subprocess.Popen[str], dict[str, str]]:
+def start_emulator(
+    bot: Path = ROOT / "examples" / "support-flow.yaml",
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """An emulator process serving ``bot``, and what it printed (endpoint_url=, instance_id=...)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "boto3_connectparticipant_ext", "emulator", "--port", "0",
-         "--bot", str(ROOT / "examples" / "support-flow.yaml")],
+         "--bot", str(bot)],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert process.stdout is not None
@@ -48,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         infos = []
         for _ in range(max(1, args.emulators)):
-            process, info = _emulator()
+            process, info = start_emulator()
             processes.append(process)
             infos.append(info)
         with socket.socket() as probe:

@@ -36,7 +36,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable, Optional
 
-from ..auth import bind_tokens
+from ..auth import bind_tokens as bind_client_tokens
 from ..redact import describe_error, mask
 from . import _gap_fill as gap_fill
 from ._arguments import (
@@ -46,6 +46,7 @@ from ._arguments import (
     check_message,
     check_session_arguments,
     check_timeout,
+    require_bool,
     resolve_kind,
 )
 from ._callbacks import Callbacks
@@ -74,6 +75,10 @@ class _End:
 class GeventChatSession:
     """One participant's chat under gevent. Arguments as :class:`ChatSession`'s.
 
+    ``bind_tokens=False`` leaves the client's bound tokens alone, so one ``client`` can
+    serve many sessions at once (the load tester's case): the session passes its
+    :attr:`connection_token` in every call it makes.
+
     Examples
     --------
     >>> def register(chat: GeventChatSession) -> None:
@@ -92,7 +97,9 @@ class GeventChatSession:
         chat_config: Optional[ChatConfig] = None,
         leave_on_exit: bool = True,
         participant_id: Optional[str] = None,
+        bind_tokens: bool = True,
     ) -> None:
+        require_bool(bind_tokens, "bind_tokens")
 
         self._participant_token = check_session_arguments(
             participant_token=participant_token,
@@ -117,6 +124,7 @@ class GeventChatSession:
             config=config,
         )
         self._leave_on_exit = leave_on_exit
+        self._bind_tokens = bind_tokens
         self._connection_token: Optional[str] = None
         self._queue: Any = _gevent().queue.Queue(self._config.max_buffered_events)
         self._sequencer = Sequencer(chunk_wait=self._config.chunk_wait)
@@ -142,6 +150,11 @@ class GeventChatSession:
     @property
     def chat_ended(self) -> bool:
         return self._chat_ended
+
+    @property
+    def connection_token(self) -> Optional[str]:
+        """The ConnectionToken once connected (for calls on a shared, unbound client)."""
+        return self._connection_token
 
     def __enter__(self) -> GeventChatSession:
         self.connect()
@@ -257,11 +270,12 @@ class GeventChatSession:
 
     def _bind(self, response: Mapping[str, Any]) -> None:
         self._connection_token = str(response["ConnectionCredentials"]["ConnectionToken"])
-        bind_tokens(
-            self._client,
-            connection_token=self._connection_token,
-            participant_token=self._participant_token,
-        )
+        if self._bind_tokens:
+            bind_client_tokens(
+                self._client,
+                connection_token=self._connection_token,
+                participant_token=self._participant_token,
+            )
 
     def _end(self, error: Optional[BaseException]) -> None:
         if not self._ending:

@@ -241,10 +241,12 @@ class Controller:
         participant_id: Optional[str],
         count: Optional[int],
         seconds: float,
+        limit: Optional[int] = None,
     ) -> FaultRule:
-        kind = check_fault(
-            kind, operation=operation, participant_id=participant_id, count=count, seconds=seconds
-        )
+        kind = check_fault(kind, operation=operation, participant_id=participant_id,
+                           count=count, seconds=seconds, limit=limit)  # fmt: skip
+        if kind is Fault.CHAT_QUOTA:
+            return self.faults.add(kind, count=count, limit=limit)
         if kind is Fault.EXPIRE_TOKEN:
             expired = self.state.expire_connection_tokens(participant_id)
             return FaultRule(0, kind, operation, participant_id, expired, seconds)

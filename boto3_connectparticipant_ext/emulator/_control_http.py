@@ -18,7 +18,7 @@ Routes (JSON bodies and answers):
 * ``GET /_emulator/contacts/{contact}/transcript``: every item, oldest first
 * ``GET /_emulator/requests``, ``GET /_emulator/frames``, ``DELETE /_emulator/records``
   (secrets masked)
-* ``GET|POST|DELETE /_emulator/faults`` ``{kind, operation, participant_id, count, seconds}``
+* ``GET|POST|DELETE /_emulator/faults`` ``{kind, operation, participant_id, count, seconds, limit}``
 * ``GET|PATCH /_emulator/config``: the JSON fields of EmulatorConfig
 * ``POST /_emulator/clock`` ``{"advance": seconds}``: move the emulator's clock
   forward (answers ``{"offset": total seconds advanced}``)
@@ -234,12 +234,16 @@ class ControlHttpApi:
         seconds = body.get("seconds", 0.0)
         if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
             raise _BadRequest("seconds must be a number")
+        limit = body.get("limit")
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
+            raise _BadRequest("limit must be an integer or null")
         rule = control.inject_fault(
             kind,
             operation=_optional_text(body, "operation"),
             participant_id=_optional_text(body, "participant_id"),
             count=count,
             seconds=seconds,
+            limit=limit,
         )
         return rule.to_json()
 

@@ -448,6 +448,7 @@ class Emulator:
         participant_id: Optional[str] = None,
         count: Optional[int] = 1,
         seconds: float = 0.0,
+        limit: Optional[int] = None,
     ) -> FaultRule:
         """Make the next ``count`` matching requests or frames fail (``count=None``: until cleared).
 
@@ -456,7 +457,8 @@ class Emulator:
         operation (every download for ``TRUNCATE_DOWNLOAD``). ``participant_id``
         narrows a fault to one participant. ``DROP_WEBSOCKET`` aborts open sockets
         at once (the next to open when none is), ``EXPIRE_TOKEN`` expires
-        ConnectionTokens at once.
+        ConnectionTokens at once. ``CHAT_QUOTA`` refuses StartChatContact while ``limit``
+        chats are active (``count=None`` for a standing quota).
 
         Examples
         --------
@@ -465,9 +467,8 @@ class Emulator:
         ...     rule.remaining
         2
         """
-        kind = check_fault(
-            kind, operation=operation, participant_id=participant_id, count=count, seconds=seconds
-        )
+        kind = check_fault(kind, operation=operation, participant_id=participant_id,
+                           count=count, seconds=seconds, limit=limit)  # fmt: skip
         rule: FaultRule = self._call(
             "inject_fault",
             kind,
@@ -475,6 +476,7 @@ class Emulator:
             participant_id=participant_id,
             count=count,
             seconds=seconds,
+            limit=limit,
         )
         return rule
 

@@ -10,6 +10,13 @@ Websocket faults (``SILENT_HEARTBEAT``, ``PING_FAILURE``) are matched against
 the frames of a participant's sockets (``participant_id=None``: any).
 ``DROP_WEBSOCKET`` and ``EXPIRE_TOKEN`` act at once; see ``Emulator.inject_fault``.
 
+``CHAT_QUOTA`` stands for the instance's quota of concurrent active chats: while ``limit``
+or more chats are active, StartChatContact answers 429 ``LimitExceededException``. That is
+the code the Connect API model lists for StartChatContact ("the allowed limit for the
+resource has been exceeded"); ``ServiceQuotaExceededException`` is not among its errors, so
+the emulator does not answer it there. botocore retries ``LimitExceededException`` as a
+throttle, as it would against the service.
+
 Examples
 --------
 >>> registry = FaultRegistry()
@@ -26,7 +33,7 @@ import dataclasses
 import enum
 import itertools
 import math
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from boto3_connectparticipant_ext.emulator.errors import EmulatorConfigError
 
@@ -54,6 +61,8 @@ class Fault(str, enum.Enum):
     """Answer the next ping frame(s) with ``statusCode`` 500."""
     EXPIRE_TOKEN = "EXPIRE_TOKEN"
     """Expire ConnectionTokens now: later calls with them are AccessDenied."""
+    CHAT_QUOTA = "CHAT_QUOTA"
+    """Refuse StartChatContact (429 LimitExceededException) while ``limit`` chats are active."""
 
 
 HTTP_FAULTS = frozenset(
@@ -68,6 +77,7 @@ HTTP_FAULTS = frozenset(
 )
 FRAME_FAULTS = frozenset({Fault.SILENT_HEARTBEAT, Fault.PING_FAILURE})
 IMMEDIATE_FAULTS = frozenset({Fault.DROP_WEBSOCKET, Fault.EXPIRE_TOKEN})
+QUOTA_OPERATION = "StartChatContact"
 
 DOWNLOAD_OPERATION = "GetObject"
 #: The longest ``seconds`` a fault may take (a day): longer would only look like a hang.
@@ -81,11 +91,13 @@ def check_fault(
     participant_id: Any = None,
     count: Any = 1,
     seconds: Any = 0.0,
+    limit: Any = None,
 ) -> Fault:
     """Return ``kind`` as a :class:`Fault`, or raise EmulatorConfigError for any bad argument.
 
     ``count`` is ``None`` or a whole number >= 1; ``seconds`` a finite number from 0 to
     :data:`MAX_FAULT_SECONDS` (more than 0 for ``LATENCY``): NaN would stall the server's loop.
+    ``limit`` (active chats, a whole number >= 0) is for ``CHAT_QUOTA`` only, and needed there.
 
     Examples
     --------
@@ -116,6 +128,16 @@ def check_fault(
         )
     if fault is Fault.LATENCY and seconds <= 0:
         raise EmulatorConfigError("Fault.LATENCY needs seconds > 0")
+    if fault is Fault.CHAT_QUOTA:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise EmulatorConfigError(
+                f"Fault.CHAT_QUOTA needs limit, a whole number of active chats >= 0, "
+                f"got {_shown(limit)}"
+            )
+        if operation not in (None, QUOTA_OPERATION):
+            raise EmulatorConfigError(f"Fault.CHAT_QUOTA applies to {QUOTA_OPERATION} only")
+    elif limit is not None:
+        raise EmulatorConfigError("limit is for Fault.CHAT_QUOTA only")
     return fault
 
 
@@ -143,6 +165,7 @@ class FaultRule:
     participant_id: Optional[str]
     remaining: Optional[int]
     seconds: float
+    limit: Optional[int] = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -152,6 +175,7 @@ class FaultRule:
             "participant_id": self.participant_id,
             "remaining": self.remaining,
             "seconds": self.seconds,
+            "limit": self.limit,
         }
 
 
@@ -170,8 +194,9 @@ class FaultRegistry:
         participant_id: Optional[str] = None,
         count: Optional[int] = 1,
         seconds: float = 0.0,
+        limit: Optional[int] = None,
     ) -> FaultRule:
-        rule = FaultRule(next(self._ids), kind, operation, participant_id, count, seconds)
+        rule = FaultRule(next(self._ids), kind, operation, participant_id, count, seconds, limit)
         self._rules.append(rule)
         return rule
 
@@ -199,6 +224,14 @@ class FaultRegistry:
             else:
                 applies = rule.operation == operation
             if applies:
+                self._consume(rule)
+                return rule
+        return None
+
+    def take_quota(self, active_chats: Callable[[], int]) -> Optional[FaultRule]:
+        """Consume and return a ``CHAT_QUOTA`` rule that ``active_chats()`` has reached."""
+        for rule in self._rules:
+            if rule.kind is Fault.CHAT_QUOTA and active_chats() >= (rule.limit or 0):
                 self._consume(rule)
                 return rule
         return None

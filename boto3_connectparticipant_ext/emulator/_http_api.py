@@ -19,7 +19,12 @@ import json
 from typing import TYPE_CHECKING, Any, Optional
 
 from boto3_connectparticipant_ext.emulator import _connect_api, _participant_api
-from boto3_connectparticipant_ext.emulator._faults import Fault, FaultRegistry, FaultRule
+from boto3_connectparticipant_ext.emulator._faults import (
+    QUOTA_OPERATION,
+    Fault,
+    FaultRegistry,
+    FaultRule,
+)
 from boto3_connectparticipant_ext.emulator._ids import new_id
 from boto3_connectparticipant_ext.emulator._service_errors import (
     ServiceError,
@@ -133,6 +138,8 @@ class ApiDispatcher:
             if "Authorization" not in request.headers and "X-Amz-Credential" not in request.query:
                 raise missing_authentication_token()
             validate(params, route.operation.input_shape, code="InvalidParameterException")
+            if name == QUOTA_OPERATION and self._faults.take_quota(self._active_chats):
+                raise ServiceError("LimitExceededException", "The concurrent chat quota is reached")
             connect_handler = _connect_api.HANDLERS.get(name)
             if connect_handler is None:
                 raise ServiceError(
@@ -146,6 +153,9 @@ class ApiDispatcher:
             raise access_denied()
         validate(params, route.operation.input_shape)
         return _participant_api.HANDLERS[name](self._participant, params)
+
+    def _active_chats(self) -> int:
+        return sum(1 for contact in self._connect.state.contacts.values() if contact.active)
 
     async def _respond(
         self, request: web.Request, document: dict[str, Any], fault: Optional[FaultRule]

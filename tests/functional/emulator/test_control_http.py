@@ -84,6 +84,15 @@ def test_faults_over_http(emulator: Emulator, client: Any) -> None:
     assert status == 400 and error["error"] == "BadRequest"
 
 
+def test_chat_quota_over_http(emulator: Emulator) -> None:
+    status, rule = control(emulator, "POST", "faults", {"kind": "CHAT_QUOTA", "limit": 0})
+    assert status == 200 and rule["limit"] == 0 and rule["kind"] == "CHAT_QUOTA"
+    status, error = control(emulator, "POST", "faults", {"kind": "CHAT_QUOTA", "limit": "3"})
+    assert status == 400 and error["error"] == "BadRequest"
+    status, error = control(emulator, "POST", "faults", {"kind": "CHAT_QUOTA"})
+    assert status == 400
+
+
 def test_records_over_http_are_masked(emulator: Emulator) -> None:
     _, chat = control(emulator, "POST", "chats", {})
     client = participant_client(emulator)

@@ -95,6 +95,51 @@ def test_connect_admin_faults_use_its_error_names(emulator: Emulator) -> None:
         )
 
 
+def test_chat_quota_refuses_starts_while_the_limit_of_active_chats_is_reached(
+    emulator: Emulator,
+) -> None:
+    connect = connect_client(emulator)
+
+    def start() -> dict[str, Any]:
+        answer: dict[str, Any] = connect.start_chat_contact(
+            InstanceId=emulator.instance_id,
+            ContactFlowId=emulator.contact_flow_id,
+            ParticipantDetails={"DisplayName": "C"},
+        )
+        return answer
+
+    first = start()
+    rule = emulator.inject_fault(Fault.CHAT_QUOTA, limit=2, count=None)
+    assert rule.limit == 2
+    start()
+    for _ in range(2):
+        with pytest.raises(connect.exceptions.LimitExceededException) as caught:
+            start()
+        assert status_of(caught.value) == 429
+    connect.stop_contact(ContactId=first["ContactId"], InstanceId=emulator.instance_id)
+    start()  # one chat ended: room for one more
+    with pytest.raises(connect.exceptions.LimitExceededException):
+        start()
+    emulator.clear_faults()
+    start()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{}, {"limit": -1}, {"limit": True}, {"limit": 1.0}, {"limit": 1, "operation": "SendMessage"}],
+)
+def test_chat_quota_needs_a_limit_of_active_chats(
+    emulator: Emulator, arguments: dict[str, Any]
+) -> None:
+    with pytest.raises(EmulatorConfigError):
+        emulator.inject_fault(Fault.CHAT_QUOTA, **arguments)
+
+
+def test_limit_is_refused_for_other_faults(emulator: Emulator) -> None:
+    with pytest.raises(EmulatorConfigError, match="CHAT_QUOTA"):
+        emulator.inject_fault(Fault.THROTTLE, limit=1)
+
+
 def test_latency_delays_the_answer(emulator: Emulator, client: Any, chat: Chat) -> None:
     emulator.inject_fault(Fault.LATENCY, operation="SendMessage", seconds=0.5)
     slow = participant_client(emulator, read_timeout=0.1)

@@ -51,6 +51,17 @@ def test_injected_throttling_is_reported_as_throttled(emulator: Emulator, tmp_pa
     assert [contact for contact, ended in contacts(emulator) if ended is None] == []
 
 
+def test_the_concurrent_chat_quota_is_reported_as_quota(emulator: Emulator, tmp_path: Path) -> None:
+    # limit=0: every start is refused. (With room for a few chats, botocore's retries of
+    # LimitExceededException, a throttle to it, outlast the short chats of this flow.)
+    emulator.inject_fault(Fault.CHAT_QUOTA, limit=0, count=None)
+    run = LocustRun(emulator, tmp_path, users=4, seconds=4)
+    _, output = run.wait()
+    errors = {(row["Name"], row["Error"]) for row in run.failures()}
+    assert errors == {("StartChatContact", "QuotaExceeded('StartChatContact')")}, output
+    assert contacts(emulator) == []
+
+
 def test_failed_expectations_are_reported_by_kind(emulator: Emulator, tmp_path: Path) -> None:
     failing = Path(__file__).with_name("locustfile_failing.py")
     run = LocustRun(emulator, tmp_path, users=4, seconds=5, locustfile=failing)
