@@ -9,6 +9,7 @@ and the consumer's buffer behind :class:`StreamHooks` (botocore calls too).
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from collections.abc import Mapping
@@ -59,6 +60,53 @@ class _Handle:
         self.keepalive: Optional[asyncio.Task[None]] = None
 
 
+class _Gate:
+    """The delivery lock: FIFO like ``asyncio.Lock``, plus :meth:`try_enter`, a plain call
+    that takes it when free and nobody queues (the common case: no coroutine per item)."""
+
+    __slots__ = ("_waiters", "held")
+
+    def __init__(self) -> None:
+        self.held = False
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    def try_enter(self) -> bool:
+        if self.held or self._waiters:
+            return False
+        self.held = True
+        return True
+
+    async def enter(self) -> None:
+        if self.try_enter():
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.leave()  # handed over, then cancelled: pass it on
+            elif waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
+
+    def leave(self) -> None:
+        """Hand the gate to the oldest waiter still waiting (it stays held), else free it."""
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self.held = False
+
+    async def __aenter__(self) -> None:
+        await self.enter()
+
+    async def __aexit__(self, *_: object) -> None:
+        self.leave()
+
+
 def _handle(link: Link) -> _Handle:
     handle: _Handle = link.handle
     return handle
@@ -83,7 +131,7 @@ class ChatStream:
         self._clock = clock
         self._engine = Connection(config=config, sequencer=sequencer)
         self._all_links: set[Link] = set()
-        self._delivery_lock = asyncio.Lock()
+        self._delivery_lock = _Gate()
         self._backpressure_seen = False
         self._release_timer = False
         self._supervisor: Optional[asyncio.Task[None]] = None
@@ -371,17 +419,27 @@ class ChatStream:
 
     async def _deliver_item(self, item: Mapping[str, Any], *, from_transcript: bool) -> int:
         """Pass one item through the engine to the consumer; return events delivered."""
-        if self._engine.ended:
+        engine = self._engine
+        if engine.ended:
             return 0
-        async with self._delivery_lock:
+        gate = self._delivery_lock
+        if not gate.try_enter():
+            await gate.enter()
+        try:
             self._hooks.observe(item)
-            events = self._engine.accept(item, from_transcript=from_transcript)
+            events = engine.accept(item, from_transcript=from_transcript)
+            offer = self._hooks.offer
             for event in events:
-                await self._put(event)
-            if not self._release_timer and self._engine.release_wait() is not None:
+                # With room in the buffer an event goes in by a plain call; a full
+                # buffer (backpressure) or the chat's end takes the waiting path.
+                if isinstance(event, ChatEndedEvent) or not offer(event):
+                    await self._put(event)
+            if not self._release_timer and engine.release_wait() is not None:
                 self._release_timer = True
                 self._spawn(self._release_held())
             return len(events)
+        finally:
+            gate.leave()
 
     async def _release_held(self) -> None:
         """A held bot message (a chunk missing) goes out once overdue, even if nothing follows."""

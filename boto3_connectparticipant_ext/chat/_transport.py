@@ -105,6 +105,12 @@ async def open_websocket(url: str, open_timeout: float) -> Socket:
             ping_interval=None,
             close_timeout=2,
             max_size=2**22,
+            # Frames read ahead of the reader (websockets pauses the socket above
+            # this, resumes below a quarter of it). The default 16 pauses and
+            # resumes reading every few frames of a backlog; 64 small chat frames
+            # are a few tens of KiB. Backpressure is unchanged: a stalled reader
+            # still stops the socket once these are read.
+            max_queue=64,
             logger=_WEBSOCKET_LOGGER,
         )
     except (OSError, asyncio.TimeoutError) as error:

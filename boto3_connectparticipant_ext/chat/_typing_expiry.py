@@ -105,7 +105,7 @@ class TypingHooks(SessionHooks):
         self._engine = TypingExpiry(expiry)
         self._timers: dict[str, asyncio.TimerHandle] = {}
 
-    async def deliver(self, event: ChatEvent) -> None:
+    def stamp(self, event: ChatEvent) -> ChatEvent:
         if isinstance(event, TypingEvent) and not self._is_own(event.participant_id):
             loop = asyncio.get_running_loop()
             participant_id = event.participant_id
@@ -115,7 +115,7 @@ class TypingHooks(SessionHooks):
         elif isinstance(event, (MessageEvent, AttachmentEvent)):
             self._engine.cleared(event.participant_id)
             self._cancel(event.participant_id)
-        await super().deliver(event)
+        return event
 
     async def chat_ended(self) -> None:
         self._engine.clear_all()
