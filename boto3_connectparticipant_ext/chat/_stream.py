@@ -12,7 +12,7 @@ import asyncio
 import collections
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Optional
 
 from ..redact import redact_text
@@ -134,6 +134,7 @@ class ChatStream:
         self._delivery_lock = _Gate()
         self._backpressure_seen = False
         self._release_timer = False
+        self._accepted = 0  # events the last _accept released (for the gap fill's count)
         self._supervisor: Optional[asyncio.Task[None]] = None
         self._helpers: set[asyncio.Task[Any]] = set()
 
@@ -342,14 +343,28 @@ class ChatStream:
 
     async def _read(self, link: Link) -> None:
         handle = _handle(link)
-        receive = self._engine.receive
+        engine, gate = self._engine, self._delivery_lock
+        receive, recv = engine.receive, handle.socket.recv
         try:
             while True:
-                received = receive(link, await handle.socket.recv())
-                if received.item is not None:
+                received = receive(link, await recv())
+                item = received.item
+                if item is not None:
+                    if engine.ended:
+                        continue
+                    # The common case in plain calls: the gate free, room in the buffer.
+                    pending = None
+                    if gate.try_enter():
+                        pending = self._accept(item, False)
+                        if not pending:
+                            gate.leave()
+                            continue
                     handle.delivering = True
                     try:
-                        await self._deliver_item(received.item, from_transcript=False)
+                        if pending is None:
+                            await self._deliver_item(item, from_transcript=False)
+                        else:
+                            await self._put_held(pending)
                     finally:
                         handle.delivering = False
                 elif received.event is not None:
@@ -419,27 +434,45 @@ class ChatStream:
 
     async def _deliver_item(self, item: Mapping[str, Any], *, from_transcript: bool) -> int:
         """Pass one item through the engine to the consumer; return events delivered."""
-        engine = self._engine
-        if engine.ended:
+        if self._engine.ended:
             return 0
         gate = self._delivery_lock
         if not gate.try_enter():
             await gate.enter()
+        pending = self._accept(item, from_transcript)
+        count = self._accepted
+        await self._put_held(pending)
+        return count
+
+    def _accept(self, item: Mapping[str, Any], from_transcript: bool) -> Sequence[ChatEvent]:
+        """With the gate held: ``item`` through the engine, its events into the buffer by
+        plain calls while it has room. Returns the events left to :meth:`_put_held` (in
+        order; ``[]``: done, the caller leaves the gate); counts them in ``_accepted``."""
         try:
             self._hooks.observe(item)
+            engine = self._engine
             events = engine.accept(item, from_transcript=from_transcript)
-            offer = self._hooks.offer
-            for event in events:
-                # With room in the buffer an event goes in by a plain call; a full
-                # buffer (backpressure) or the chat's end takes the waiting path.
-                if isinstance(event, ChatEndedEvent) or not offer(event):
-                    await self._put(event)
+            self._accepted = len(events)
             if not self._release_timer and engine.release_wait() is not None:
                 self._release_timer = True
                 self._spawn(self._release_held())
-            return len(events)
+            offer = self._hooks.offer
+            for index, event in enumerate(events):
+                # A full buffer (backpressure) or the chat's end takes the waiting path.
+                if isinstance(event, ChatEndedEvent) or not offer(event):
+                    return events[index:]
+        except BaseException:
+            self._delivery_lock.leave()
+            raise
+        return []
+
+    async def _put_held(self, events: Sequence[ChatEvent]) -> None:
+        """Put ``events`` in order, waiting for room; then leave the gate (held on entry)."""
+        try:
+            for event in events:
+                await self._put(event)
         finally:
-            gate.leave()
+            self._delivery_lock.leave()
 
     async def _release_held(self) -> None:
         """A held bot message (a chunk missing) goes out once overdue, even if nothing follows."""
