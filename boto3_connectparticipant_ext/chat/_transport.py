@@ -90,6 +90,8 @@ class _WebsocketsSocket:
             message = await self._connection.recv()
         except self._closed_error as error:
             raise SocketClosed(describe_error(error)) from None
+        if type(message) is str:
+            return message
         if isinstance(message, bytes):
             return message.decode("utf-8", errors="replace")
         return str(message)

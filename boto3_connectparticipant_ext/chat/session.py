@@ -363,12 +363,12 @@ class ChatSession:
     def _take(self, timeout: Optional[float]) -> Optional[ChatEvent]:
         """One event: from the batch taken last (one thread hop per backlog, not per
         event), else a new batch from the engine's buffer, else the leftovers after close."""
-        deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
             if self._closed:
                 return self._take_leftover()
             if self._ready:
                 return self._consume(self._ready.popleft())
+        deadline = None if timeout is None else time.monotonic() + timeout
         # One fetcher at a time keeps batches in order; the others wait for its batch.
         if not self._fetching.acquire(timeout=-1 if timeout is None else timeout):
             return None
