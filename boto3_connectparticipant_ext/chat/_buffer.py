@@ -90,6 +90,22 @@ class EventBuffer(Generic[T]):
                     self._putters.remove(entry)
             raise
 
+    @property
+    def takes_now(self) -> bool:
+        """Whether :meth:`put_nowait` would not wait: room and no producer queued
+        (or closed: a put then drops the item, as :meth:`put` does)."""
+        return self._closed is not None or (not self._putters and len(self._items) < self._maxsize)
+
+    def put_nowait(self, item: T) -> bool:
+        """:meth:`put` for when :attr:`takes_now` is true (one plain call, no coroutine):
+        ``False`` if the buffer was closed."""
+        if self._closed is not None:
+            return False
+        self._items.append(item)
+        if self._getters:
+            self._wake_getters()
+        return True
+
     async def get(self, timeout: Optional[float] = None) -> Union[T, Closed, None]:
         """Next item, a :class:`Closed` marker, or ``None`` when ``timeout`` passed first."""
         if not self._items and self._closed is None and not await self._wait(timeout):

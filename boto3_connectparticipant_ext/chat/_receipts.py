@@ -107,14 +107,18 @@ class OwnMessages:
             return
         if item.get("Type") not in ("MESSAGE", "ATTACHMENT"):
             return
+        participant_id = self.participant_id
+        if participant_id is not None:
+            # Known id: the senders are only kept to learn it, so none is noted.
+            if sender == participant_id:
+                self._book.mark_own(item_id)
+            return
         # Our own message can come back on the socket before SendMessage answers.
         self._senders[item_id] = sender
         while len(self._senders) > MAX_SAVED_IDS:
             self._senders.popitem(last=False)
-        if self.participant_id is None and self._book.is_own(item_id):
-            self._learn(sender)
-        if sender == self.participant_id:
-            self._book.mark_own(item_id)
+        if self._book.is_own(item_id):
+            self._learn(sender)  # marks this item's id too
 
     def sent(self, message_id: str) -> None:
         """Note a message this participant sent (SendMessage answered its id)."""

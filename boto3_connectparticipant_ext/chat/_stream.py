@@ -9,9 +9,10 @@ and the consumer's buffer behind :class:`StreamHooks` (botocore calls too).
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Optional
 
 from ..redact import redact_text
@@ -59,6 +60,53 @@ class _Handle:
         self.keepalive: Optional[asyncio.Task[None]] = None
 
 
+class _Gate:
+    """The delivery lock: FIFO like ``asyncio.Lock``, plus :meth:`try_enter`, a plain call
+    that takes it when free and nobody queues (the common case: no coroutine per item)."""
+
+    __slots__ = ("_waiters", "held")
+
+    def __init__(self) -> None:
+        self.held = False
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    def try_enter(self) -> bool:
+        if self.held or self._waiters:
+            return False
+        self.held = True
+        return True
+
+    async def enter(self) -> None:
+        if self.try_enter():
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.leave()  # handed over, then cancelled: pass it on
+            elif waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
+
+    def leave(self) -> None:
+        """Hand the gate to the oldest waiter still waiting (it stays held), else free it."""
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self.held = False
+
+    async def __aenter__(self) -> None:
+        await self.enter()
+
+    async def __aexit__(self, *_: object) -> None:
+        self.leave()
+
+
 def _handle(link: Link) -> _Handle:
     handle: _Handle = link.handle
     return handle
@@ -83,9 +131,10 @@ class ChatStream:
         self._clock = clock
         self._engine = Connection(config=config, sequencer=sequencer)
         self._all_links: set[Link] = set()
-        self._delivery_lock = asyncio.Lock()
+        self._delivery_lock = _Gate()
         self._backpressure_seen = False
         self._release_timer = False
+        self._accepted = 0  # events the last _accept released (for the gap fill's count)
         self._supervisor: Optional[asyncio.Task[None]] = None
         self._helpers: set[asyncio.Task[Any]] = set()
 
@@ -294,14 +343,28 @@ class ChatStream:
 
     async def _read(self, link: Link) -> None:
         handle = _handle(link)
-        receive = self._engine.receive
+        engine, gate = self._engine, self._delivery_lock
+        receive, recv = engine.receive, handle.socket.recv
         try:
             while True:
-                received = receive(link, await handle.socket.recv())
-                if received.item is not None:
+                received = receive(link, await recv())
+                item = received.item
+                if item is not None:
+                    if engine.ended:
+                        continue
+                    # The common case in plain calls: the gate free, room in the buffer.
+                    pending = None
+                    if gate.try_enter():
+                        pending = self._accept(item, False)
+                        if not pending:
+                            gate.leave()
+                            continue
                     handle.delivering = True
                     try:
-                        await self._deliver_item(received.item, from_transcript=False)
+                        if pending is None:
+                            await self._deliver_item(item, from_transcript=False)
+                        else:
+                            await self._put_held(pending)
                     finally:
                         handle.delivering = False
                 elif received.event is not None:
@@ -373,15 +436,43 @@ class ChatStream:
         """Pass one item through the engine to the consumer; return events delivered."""
         if self._engine.ended:
             return 0
-        async with self._delivery_lock:
+        gate = self._delivery_lock
+        if not gate.try_enter():
+            await gate.enter()
+        pending = self._accept(item, from_transcript)
+        count = self._accepted
+        await self._put_held(pending)
+        return count
+
+    def _accept(self, item: Mapping[str, Any], from_transcript: bool) -> Sequence[ChatEvent]:
+        """With the gate held: ``item`` through the engine, its events into the buffer by
+        plain calls while it has room. Returns the events left to :meth:`_put_held` (in
+        order; ``[]``: done, the caller leaves the gate); counts them in ``_accepted``."""
+        try:
             self._hooks.observe(item)
-            events = self._engine.accept(item, from_transcript=from_transcript)
-            for event in events:
-                await self._put(event)
-            if not self._release_timer and self._engine.release_wait() is not None:
+            engine = self._engine
+            events = engine.accept(item, from_transcript=from_transcript)
+            self._accepted = len(events)
+            if not self._release_timer and engine.release_wait() is not None:
                 self._release_timer = True
                 self._spawn(self._release_held())
-            return len(events)
+            offer = self._hooks.offer
+            for index, event in enumerate(events):
+                # A full buffer (backpressure) or the chat's end takes the waiting path.
+                if isinstance(event, ChatEndedEvent) or not offer(event):
+                    return events[index:]
+        except BaseException:
+            self._delivery_lock.leave()
+            raise
+        return []
+
+    async def _put_held(self, events: Sequence[ChatEvent]) -> None:
+        """Put ``events`` in order, waiting for room; then leave the gate (held on entry)."""
+        try:
+            for event in events:
+                await self._put(event)
+        finally:
+            self._delivery_lock.leave()
 
     async def _release_held(self) -> None:
         """A held bot message (a chunk missing) goes out once overdue, even if nothing follows."""

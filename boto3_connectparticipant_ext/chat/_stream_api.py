@@ -35,6 +35,11 @@ class StreamHooks(Protocol):
         """Hand one event to the consumer, waiting while its buffer is full."""
         ...
 
+    def offer(self, event: ChatEvent) -> bool:
+        """:meth:`deliver` at once if the buffer has room (the common case, no coroutine);
+        ``False``, with nothing done, when :meth:`deliver` would wait."""
+        ...
+
     def backpressured(self) -> bool:
         """Whether the consumer's buffer is full right now."""
         ...

@@ -103,7 +103,22 @@ class SessionHooks:
     async def deliver(self, event: ChatEvent) -> None:
         buffer = self._events.buffer
         if buffer is not None:
-            await buffer.put(event)
+            await buffer.put(self.stamp(event))
+
+    def offer(self, event: ChatEvent) -> bool:
+        """:meth:`deliver` without a coroutine when the buffer takes ``event`` now;
+        ``False`` (nothing done) when it would wait: :meth:`deliver` it then."""
+        buffer = self._events.buffer
+        if buffer is None:
+            return True
+        if not buffer.takes_now:
+            return False
+        buffer.put_nowait(self.stamp(event))
+        return True
+
+    def stamp(self, event: ChatEvent) -> ChatEvent:
+        """The event as delivered (a subclass adds to it); called once per delivery."""
+        return event
 
     def backpressured(self) -> bool:
         buffer = self._events.buffer

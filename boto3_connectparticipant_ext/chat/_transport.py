@@ -2,6 +2,13 @@
 
 The engine only sees :class:`Socket`: send text, receive text, close. Tests
 replace :func:`open_websocket` with an in-memory connector.
+
+No ``permessage-deflate`` is offered (``compression=None``). Nothing in the
+service's documentation says it compresses the participant websocket; chat
+frames are small JSON, where inflating each frame costs more CPU than the bytes
+it saves on the wire, and every compressed socket keeps a zlib context (memory
+that adds up over thousands of sessions). A server that gets no offer sends
+plain frames, which every websocket server must support (RFC 7692 is optional).
 """
 
 from __future__ import annotations
@@ -83,6 +90,8 @@ class _WebsocketsSocket:
             message = await self._connection.recv()
         except self._closed_error as error:
             raise SocketClosed(describe_error(error)) from None
+        if type(message) is str:
+            return message
         if isinstance(message, bytes):
             return message.decode("utf-8", errors="replace")
         return str(message)
@@ -105,6 +114,13 @@ async def open_websocket(url: str, open_timeout: float) -> Socket:
             ping_interval=None,
             close_timeout=2,
             max_size=2**22,
+            # Frames read ahead of the reader (websockets pauses the socket above
+            # this, resumes below a quarter of it). The default 16 pauses and
+            # resumes reading every few frames of a backlog; 64 small chat frames
+            # are a few tens of KiB. Backpressure is unchanged: a stalled reader
+            # still stops the socket once these are read.
+            max_queue=64,
+            compression=None,  # see the module docstring
             logger=_WEBSOCKET_LOGGER,
         )
     except (OSError, asyncio.TimeoutError) as error:

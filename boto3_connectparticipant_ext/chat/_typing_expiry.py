@@ -67,6 +67,11 @@ class TypingExpiry:
         self._typing[event.participant_id] = (deadline, event)
         return deadline
 
+    @property
+    def tracking(self) -> bool:
+        """Whether any participant's indicator is tracked (else :meth:`cleared` is a no-op)."""
+        return bool(self._typing)
+
     def cleared(self, participant_id: Optional[str]) -> None:
         """A message or attachment of ``participant_id`` ends their typing."""
         if participant_id:
@@ -105,17 +110,19 @@ class TypingHooks(SessionHooks):
         self._engine = TypingExpiry(expiry)
         self._timers: dict[str, asyncio.TimerHandle] = {}
 
-    async def deliver(self, event: ChatEvent) -> None:
+    def stamp(self, event: ChatEvent) -> ChatEvent:
         if isinstance(event, TypingEvent) and not self._is_own(event.participant_id):
             loop = asyncio.get_running_loop()
             participant_id = event.participant_id
             if participant_id and self._engine.typing(event, now=loop.time()) is not None:
                 event = dataclasses.replace(event, expires_at=time.time() + self._engine.expiry)
                 self._schedule(loop, participant_id)
-        elif isinstance(event, (MessageEvent, AttachmentEvent)):
+        elif (self._timers or self._engine.tracking) and isinstance(
+            event, (MessageEvent, AttachmentEvent)
+        ):
             self._engine.cleared(event.participant_id)
             self._cancel(event.participant_id)
-        await super().deliver(event)
+        return event
 
     async def chat_ended(self) -> None:
         self._engine.clear_all()

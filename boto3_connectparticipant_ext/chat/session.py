@@ -363,12 +363,12 @@ class ChatSession:
     def _take(self, timeout: Optional[float]) -> Optional[ChatEvent]:
         """One event: from the batch taken last (one thread hop per backlog, not per
         event), else a new batch from the engine's buffer, else the leftovers after close."""
-        deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
             if self._closed:
                 return self._take_leftover()
             if self._ready:
                 return self._consume(self._ready.popleft())
+        deadline = None if timeout is None else time.monotonic() + timeout
         # One fetcher at a time keeps batches in order; the others wait for its batch.
         if not self._fetching.acquire(timeout=-1 if timeout is None else timeout):
             return None
@@ -396,7 +396,7 @@ class ChatSession:
     def _fetch(self, timeout: Optional[float]) -> list[ChatEvent]:
         try:
             # A backlog crosses in one plain loop turn; only an empty buffer waits in a task.
-            ready = self._result(self._runner.call_soon(self._events.take_ready, _BATCH))
+            ready = self._result(self._take_ready())
             if ready:
                 return ready
             future = self._runner.submit(self._events.next_events(timeout, _BATCH))
@@ -406,6 +406,31 @@ class ChatSession:
                     return []
             raise
         return self._result(future)
+
+    def _take_ready(self) -> concurrent.futures.Future[list[ChatEvent]]:
+        """:meth:`LoopThread.call_soon` of ``take_ready``, but a backlog's future is set one
+        loop turn later: the producers this take let in refill the buffer first, and this
+        thread wakes as the loop goes idle instead of waiting for the GIL meanwhile."""
+        if self._runner.in_loop_thread():
+            return self._runner.call_soon(self._events.take_ready, _BATCH)  # raises
+        loop = self._runner.start()
+        future: concurrent.futures.Future[list[ChatEvent]] = concurrent.futures.Future()
+
+        def take() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                batch = self._events.take_ready(_BATCH)
+            except BaseException as error:
+                future.set_exception(error)
+                return
+            if batch:
+                loop.call_soon(future.set_result, batch)
+            else:
+                future.set_result(batch)
+
+        loop.call_soon_threadsafe(take)
+        return future
 
     def _result(self, future: concurrent.futures.Future[list[ChatEvent]]) -> list[ChatEvent]:
         try:

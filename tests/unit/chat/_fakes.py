@@ -171,6 +171,9 @@ class FakeHooks:
         if self.on_deliver is not None:
             self.on_deliver(event)
 
+    def offer(self, event: ChatEvent) -> bool:
+        return False  # every event takes the waiting path (deliver) here
+
     def backpressured(self) -> bool:
         return self.queue.full()
 

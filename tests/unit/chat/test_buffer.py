@@ -194,3 +194,35 @@ def test_timed_out_getters_do_not_steal_later_items() -> None:
         return [await waiting, len(buffer)]
 
     assert run(scenario()) == [9, 0]
+
+
+def test_put_nowait_takes_only_what_put_would_take_without_waiting() -> None:
+    async def scenario() -> list[object]:
+        buffer: EventBuffer[int] = EventBuffer(2)
+        assert buffer.takes_now
+        assert buffer.put_nowait(1) and buffer.put_nowait(2)
+        assert not buffer.takes_now  # full: the caller must await put()
+        waiting = asyncio.ensure_future(buffer.put(3))
+        await asyncio.sleep(0)
+        assert buffer.take_nowait() == 1  # admits the waiting producer's 3
+        await waiting
+        assert not buffer.takes_now  # full again (2, 3)
+        assert buffer.take_nowait() == 2
+        assert buffer.takes_now  # room, nobody queued
+        await buffer.close()
+        assert buffer.takes_now and not buffer.put_nowait(4)  # closed: dropped, as put()
+        return [await buffer.get(), await buffer.get()]
+
+    got = run(scenario())
+    assert got[0] == 3 and isinstance(got[1], Closed)
+
+
+def test_put_nowait_wakes_a_waiting_getter() -> None:
+    async def scenario() -> object:
+        buffer: EventBuffer[str] = EventBuffer(1)
+        getter = asyncio.ensure_future(buffer.get(5.0))
+        await asyncio.sleep(0)
+        buffer.put_nowait("x")
+        return await getter
+
+    assert run(scenario()) == "x"

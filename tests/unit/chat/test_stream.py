@@ -446,3 +446,36 @@ def test_a_stream_cut_by_a_drop_is_completed_from_the_transcript() -> None:
     _, hooks = run_stream(scenario)
     messages = [e for e in hooks.events if isinstance(e, MessageEvent)]
     assert [m.content for m in messages][1:] == ["Partial answer"]
+
+
+def test_the_delivery_gate_is_fifo_and_a_cancelled_waiter_passes_it_on() -> None:
+    from boto3_connectparticipant_ext.chat._stream import _Gate
+
+    async def main() -> list[str]:
+        gate, order = _Gate(), []
+        assert gate.try_enter() and not gate.try_enter()
+
+        async def holder(name: str) -> None:
+            async with gate:
+                order.append(name)
+
+        first = asyncio.ensure_future(holder("first"))
+        doomed = asyncio.ensure_future(holder("doomed"))
+        second = asyncio.ensure_future(holder("second"))
+        await asyncio.sleep(0)
+        assert not gate.try_enter()  # held, and others queue: no overtaking
+        gate.leave()  # hands over to "first"; "doomed" is cancelled while queued
+        doomed.cancel()
+        await asyncio.gather(first, second, doomed, return_exceptions=True)
+        # Handed over and then cancelled before running: the gate goes on to the next.
+        assert gate.try_enter()
+        loser = asyncio.ensure_future(holder("handed-then-cancelled"))
+        third = asyncio.ensure_future(holder("third"))
+        await asyncio.sleep(0)
+        gate.leave()  # hands over to the loser, cancelled before it runs
+        loser.cancel()
+        await asyncio.gather(third, loser, return_exceptions=True)
+        assert not gate.held
+        return order
+
+    assert asyncio.run(main()) == ["first", "second", "third"]

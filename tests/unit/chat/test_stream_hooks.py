@@ -74,3 +74,30 @@ def test_an_unknown_anchor_goes_by_its_time_and_loses_nothing(unknown: str) -> N
 @pytest.mark.parametrize("unknown", ["error", "empty"])
 def test_an_unknown_anchor_without_a_time_gives_the_whole_transcript(unknown: str) -> None:
     assert fill(FakeSession(unknown), "gone", None) == [item["Id"] for item in ITEMS]
+
+
+def test_offer_puts_at_once_with_room_and_leaves_a_full_buffer_to_deliver() -> None:
+    from boto3_connectparticipant_ext.chat.events import ConnectionEstablishedEvent
+
+    consumer = EventConsumer(websocket=True)
+    hooks = SessionHooks(
+        FakeSession("empty"),  # type: ignore[arg-type]
+        consumer,
+        OwnMessages(ReceiptBook(), None),
+        on_chat_ended=lambda: None,
+    )
+    first, second = ConnectionEstablishedEvent(), ConnectionEstablishedEvent()
+    assert hooks.offer(first)  # not connected: no buffer, nothing to wait for
+
+    async def scenario() -> list[Any]:
+        buffer = consumer.open(1)
+        assert hooks.offer(first)
+        assert not hooks.offer(second)  # full: nothing done, the caller awaits deliver()
+        assert len(buffer) == 1
+        late = asyncio.ensure_future(hooks.deliver(second))
+        await asyncio.sleep(0)
+        taken = buffer.take_ready(10)
+        await late
+        return taken + buffer.take_ready(10)
+
+    assert asyncio.run(scenario()) == [first, second]
