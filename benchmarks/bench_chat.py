@@ -139,7 +139,10 @@ async def raw():
     url = client.create_participant_connection(
         ParticipantToken=task["token"], Type=["WEBSOCKET"]
     )["Websocket"]["Url"]
-    async with connect(url, ping_interval=None, max_size=None) as websocket:
+    # The same wire as the session's (no permessage-deflate offered, see chat/_transport.py):
+    # with compression on, the server deflates and this client inflates every frame, work
+    # the session no longer asks for, and the ratio would flatter us.
+    async with connect(url, ping_interval=None, max_size=None, compression=None) as websocket:
         await websocket.send('{"topic":"aws/subscribe","content":{"topics":["aws/chat"]}}')
         await websocket.recv()
         say({"ready": True})
