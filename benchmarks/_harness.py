@@ -410,11 +410,6 @@ class EmulatorProcess:
             if process.stdout is not None:
                 process.stdout.close()
 
-    @property
-    def pid(self) -> Optional[int]:
-        """The child's process id while it runs (to pin it to cores, for example)."""
-        return None if self._process is None else self._process.pid
-
     def start_chat(self, **arguments: Any) -> dict[str, Any]:
         """Call ``Emulator.start_chat(**arguments)`` in the child and return its result."""
         return self._command("start_chat", arguments)

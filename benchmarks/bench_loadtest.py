@@ -8,7 +8,7 @@ Targets (from the issue)
 * The tool's own part of p99 reply latency under 10 ms at that load.
 
 What is measured, side by side in the same run (each contender in its own process pinned
-to one core, the emulator's threads pinned to the other cores; see ``_loadtest_children.py``):
+to one core, the emulator in another process; see ``_loadtest_children.py``):
 our load tester's customers (``GeventDriver`` sessions under gevent, as in a Locust
 worker) and a bare client doing the same (asyncio, aiohttp and ``websockets``, no library
 of ours; it sends the heartbeat and deep ping every chat client sends). Each connects ``N``
@@ -41,7 +41,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -75,18 +74,7 @@ def _core() -> int:
     return max(os.sched_getaffinity(0))
 
 
-def _pin_elsewhere(emulator: EmulatorProcess) -> None:
-    """Keep the emulator's threads off the contenders' core (when there is another one)."""
-    others = set(os.sched_getaffinity(0)) - {_core()}
-    if not others or emulator.pid is None:
-        return
-    for task in os.listdir(f"/proc/{emulator.pid}/task"):
-        with contextlib.suppress(OSError):  # the thread ended meanwhile
-            os.sched_setaffinity(int(task), others)
-
-
 def _run(code: str, emulator: EmulatorProcess, sizes: Sizes) -> dict[str, Any]:
-    _pin_elsewhere(emulator)
     chats = [emulator.start_chat(display_name=f"C{i}") for i in range(sizes.customers + 1)]
     emulator.gc_freeze()  # its GC pauses are the emulator's, not the contenders' (see the notes)
     job = {

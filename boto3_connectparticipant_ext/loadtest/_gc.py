@@ -18,22 +18,30 @@ moment (about 40 KB each, measured with ``benchmarks/bench_loadtest.py``).
 Examples
 --------
 >>> import gc
+>>> before = gc.get_threshold()
 >>> frozen = freeze_long_lived()
->>> frozen >= 0 and gc.get_freeze_count() >= frozen
+>>> frozen > 0 and gc.get_threshold()[1:] == (2, 100)
 True
->>> gc.unfreeze()
+>>> gc.unfreeze(); gc.set_threshold(*before)
 """
 
 from __future__ import annotations
 
 import gc
 
+#: Young collections per middle one, and middle ones per full one, set by the freeze.
+MIDDLE_EVERY = 2
+FULL_EVERY = 100
+
 
 def freeze_long_lived() -> int:
-    """Collect, then freeze every object alive now; return how many the collector left behind
-    (``gc.get_freeze_count()``). Objects are never freed by this, only no longer walked."""
+    """Collect, freeze every object alive now, set the thresholds (see the module notes);
+    return how many objects the collector now leaves alone (``gc.get_freeze_count()``).
+    Objects are never freed by this, only no longer walked."""
     gc.collect()
     gc.freeze()
+    young, middle, full = gc.get_threshold()
+    gc.set_threshold(young, min(middle, MIDDLE_EVERY), max(full, FULL_EVERY))
     return gc.get_freeze_count()
 
 
@@ -43,10 +51,11 @@ class FreezeOnce:
     Examples
     --------
     >>> import gc
+    >>> before = gc.get_threshold()
     >>> once = FreezeOnce()
     >>> once() and not once()
     True
-    >>> gc.unfreeze()
+    >>> gc.unfreeze(); gc.set_threshold(*before)
     """
 
     def __init__(self) -> None:
@@ -60,4 +69,4 @@ class FreezeOnce:
         return True
 
 
-__all__ = ["FreezeOnce", "freeze_long_lived"]
+__all__ = ["FULL_EVERY", "MIDDLE_EVERY", "FreezeOnce", "freeze_long_lived"]
