@@ -11,7 +11,10 @@ the process over wall seconds of the steady phase), ``trips`` (seconds) and ``er
 * ``OURS``: the load tester's customer (``loadtest.GeventDriver`` and ``LoadSession``, the
   shared participant client) under a monkey-patched gevent, as in a Locust worker.
 * ``BARE``: asyncio, aiohttp for the two HTTP calls and a ``websockets`` connection, no
-  library of ours.
+  library of ours. Like every chat client (and ours) it sends the heartbeat and the deep
+  ping every 10 s (service-facts: the protocol); their echoes are read with the turns.
+* ``OURS`` calls ``loadtest.freeze_long_lived()`` once the customers are connected and
+  measured: what ``ChatUser`` does in a Locust worker once the ramp-up is complete.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from gevent import monkey; monkey.patch_all()
 import boto3.session, gevent, gevent.pool
 from boto3_connectparticipant_ext.chat.events import MessageEvent
 from boto3_connectparticipant_ext.conversation._start import ChatContact
-from boto3_connectparticipant_ext.loadtest import GeventDriver, LoadSession
+from boto3_connectparticipant_ext.loadtest import GeventDriver, LoadSession, freeze_long_lived
 aws = boto3.session.Session(aws_access_key_id="a", aws_secret_access_key="b",
                             region_name="us-east-1")
 driver = GeventDriver(endpoint_url=job["endpoint_url"], region_name="us-east-1", session=aws)
@@ -59,6 +62,7 @@ gc.collect(); before = rss_kb(); started = time.perf_counter()
 sessions = gevent.pool.Pool(200).map(open_one, job["chats"][1:])
 connect_seconds = time.perf_counter() - started
 gevent.sleep(2.0); gc.collect(); after = rss_kb()
+freeze_long_lived()  # what ChatUser does once Locust's ramp-up is complete
 def customer(index, session, deadline):
     gevent.sleep(random.Random(index).uniform(0, IDLE))
     turn = 0
@@ -92,6 +96,15 @@ BARE = (
 import asyncio
 import aiohttp, websockets
 SUBSCRIBE = json.dumps({"topic": "aws/subscribe", "content": {"topics": ["aws/chat"]}})
+HEARTBEAT, PING = json.dumps({"topic": "aws/heartbeat"}), json.dumps({"topic": "aws/ping"})
+async def keepalive(socket):
+    while True:  # what every chat client sends (ours too): heartbeat and deep ping, 10 s
+        await asyncio.sleep(10.0)
+        try:
+            await socket.send(HEARTBEAT)
+            await socket.send(PING)
+        except websockets.ConnectionClosed:
+            return
 async def open_one(http, chat):
     async with http.post(job["endpoint_url"] + "/participant/connection",
             json={"Type": ["WEBSOCKET", "CONNECTION_CREDENTIALS"], "ConnectParticipant": True},
@@ -100,6 +113,7 @@ async def open_one(http, chat):
     socket = await websockets.connect(data["Websocket"]["Url"], max_queue=16)
     await socket.send(SUBSCRIBE)
     await socket.recv()
+    keepalives.append(asyncio.ensure_future(keepalive(socket)))
     return socket, data["ConnectionCredentials"]["ConnectionToken"]
 async def echo(socket, text):
     while True:
@@ -125,6 +139,7 @@ async def customer(http, index, socket, token, deadline):
         except Exception as error:
             errors.append(type(error).__name__)
         await asyncio.sleep(IDLE)
+keepalives = []
 async def main():
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
     (await open_one(http, job["chats"][0]))[0].transport.abort()  # warm-up

@@ -8,11 +8,12 @@ Targets (from the issue)
 * The tool's own part of p99 reply latency under 10 ms at that load.
 
 What is measured, side by side in the same run (each contender in its own process pinned
-to one core, the emulator in another; see ``_loadtest_children.py``): our load tester's
-customers (``GeventDriver`` sessions under gevent, as in a Locust worker) and a bare client
-doing the same (asyncio, aiohttp and ``websockets``, no library of ours). Each connects
-``N`` customers, then every customer sends a message every ``idle`` seconds and waits for
-its echo on its socket (the reply), for ``seconds`` seconds. Rows:
+to one core, the emulator in another process; see ``_loadtest_children.py``):
+our load tester's customers (``GeventDriver`` sessions under gevent, as in a Locust
+worker) and a bare client doing the same (asyncio, aiohttp and ``websockets``, no library
+of ours; it sends the heartbeat and deep ping every chat client sends). Each connects ``N``
+customers, then every customer sends a message every ``idle`` seconds and waits for its
+echo on its socket (the reply), for ``seconds`` seconds. Rows:
 
 * memory added per idle customer (resident, after connecting all of them);
 * customers per core: ``N`` over the fraction of its one core the process used during the

@@ -27,6 +27,7 @@ if sys.version_info < (3, 10):  # pragma: no cover - exercised on 3.9 only
 from typing import TYPE_CHECKING, Any
 
 from ._driver import ChatDriver, GeventDriver, LoadSession
+from ._gc import freeze_long_lived
 from ._pacing import DEFAULT_START_BURST, DEFAULT_START_RATE, TokenBucket
 from ._report import OPEN_CHATS, OpenChats, Reporter
 from .errors import (
@@ -87,4 +88,5 @@ __all__ = [
     "TokenBucket",
     "UnexpectedReply",
     "classify",
+    "freeze_long_lived",
 ]

@@ -20,7 +20,9 @@ and ``EndChat``. Lost sockets, reconnects and gap-filled items are requests name
 A failed step is reported by kind (``Throttled``, ``QuotaExceeded``, ``AccessDenied``,
 ``StepTimeout``, ``UnexpectedReply``) and ends that chat; the user goes on with its next
 task. Every chat is ended (DisconnectParticipant, then StopContact) when its task ends,
-fails or is killed, and whatever is left when the test stops or Locust quits.
+fails or is killed, and whatever is left when the test stops or Locust quits. Once Locust's
+ramp-up is complete the worker freezes its long-lived objects out of the garbage collector's
+walks, once per process (``_gc.freeze_long_lived``: full collections then stay short).
 
 Settings, in order: the class attributes, the command line (``--connect-instance-id``,
 ``--connect-flow-id``, ``--chat-endpoint-url``, ``--chat-start-rate``, ``--chat-start-burst``),
@@ -40,6 +42,7 @@ from locust import User, events, task
 
 from ..conversation import Conversation
 from ._driver import ChatDriver, GeventDriver, LoadSession
+from ._gc import FreezeOnce
 from ._pacing import DEFAULT_START_BURST, DEFAULT_START_RATE, TokenBucket
 from ._report import OPEN_CHATS, Reporter
 from .errors import StepFailure, classify
@@ -75,6 +78,8 @@ def _end_on_quit(**_: Any) -> None:
 events.init_command_line_parser.add_listener(_add_arguments)  # type: ignore[no-untyped-call]
 events.test_stop.add_listener(_end_on_stop)  # type: ignore[no-untyped-call]
 events.quitting.add_listener(_end_on_quit)  # type: ignore[no-untyped-call]
+# Once the ramp-up is done, what lives long leaves the collector's walks (see ``_gc``).
+events.spawning_complete.add_listener(FreezeOnce())  # type: ignore[no-untyped-call]
 
 
 _shared_lock = threading.Lock()
