@@ -17,6 +17,8 @@ Examples
 {'AbsoluteTime': '2024-01-01T00:00:00Z'}
 >>> after_anchor([{"Id": "item-1"}, {"Id": "item-2"}], "item-1")
 [{'Id': 'item-2'}]
+>>> newest_item({"Transcript": [{"Id": "item-9"}]}), newest_item({"Transcript": []})
+({'Id': 'item-9'}, None)
 """
 
 from __future__ import annotations
@@ -31,6 +33,20 @@ logger = logging.getLogger("boto3_connectparticipant_ext.chat")
 NO_ITEM_AT_ANCHOR = "no item at the anchor"
 
 ItemT = TypeVar("ItemT", bound=Mapping[str, Any])
+
+
+#: GetTranscript arguments for the newest item alone: the first anchor of a new connection.
+NEWEST_ITEM: dict[str, Any] = {
+    "MaxResults": 1,
+    "ScanDirection": "BACKWARD",
+    "SortOrder": "DESCENDING",
+}
+
+
+def newest_item(response: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+    """The item of a :data:`NEWEST_ITEM` answer, or ``None`` for an empty transcript."""
+    items = response.get("Transcript") or []
+    return items[0] if items else None
 
 
 def by_id(anchor_id: str) -> dict[str, Any]:
@@ -64,4 +80,11 @@ def after_anchor(first_page: list[ItemT], anchor_id: str) -> list[ItemT]:
     return first_page
 
 
-__all__ = ["NO_ITEM_AT_ANCHOR", "after_anchor", "by_id", "without_id"]
+__all__ = [
+    "NEWEST_ITEM",
+    "NO_ITEM_AT_ANCHOR",
+    "after_anchor",
+    "by_id",
+    "newest_item",
+    "without_id",
+]

@@ -94,11 +94,8 @@ class SessionHooks:
             raise
 
     async def latest_item(self) -> Optional[Mapping[str, Any]]:
-        response = await self._service.call(
-            "get_transcript", MaxResults=1, ScanDirection="BACKWARD", SortOrder="DESCENDING"
-        )
-        items = response.get("Transcript") or []
-        return items[0] if items else None
+        response = await self._service.call("get_transcript", **gap_fill.NEWEST_ITEM)
+        return gap_fill.newest_item(response)
 
     async def deliver(self, event: ChatEvent) -> None:
         buffer = self._events.buffer

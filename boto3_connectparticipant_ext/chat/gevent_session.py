@@ -347,13 +347,9 @@ class _Hooks:
         """The newest transcript item (the first anchor)."""
         session = self._session
         response = session._client.get_transcript(
-            ConnectionToken=session._connection_token,
-            MaxResults=1,
-            ScanDirection="BACKWARD",
-            SortOrder="DESCENDING",
+            ConnectionToken=session._connection_token, **gap_fill.NEWEST_ITEM
         )
-        items = response.get("Transcript") or []
-        return items[0] if items else None
+        return gap_fill.newest_item(response)
 
     def deliver(self, event: ChatEvent) -> None:
         self._session._queue.put(event)
