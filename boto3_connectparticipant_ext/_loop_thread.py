@@ -211,17 +211,7 @@ class LoopThread:
         """Run ``function()`` on the loop thread (at once when already there); its result."""
         if self.in_loop_thread():
             return function()
-        loop = self.start()
-        done: concurrent.futures.Future[T] = concurrent.futures.Future()
-
-        def run() -> None:
-            try:
-                done.set_result(function())
-            except BaseException as error:
-                done.set_exception(error)
-
-        loop.call_soon_threadsafe(run)
-        return done.result(timeout=timeout)
+        return self.call_soon(function).result(timeout=timeout)
 
     # -- stop ------------------------------------------------------------------------------
 
