@@ -207,6 +207,15 @@ class LoopThread:
         loop.call_soon_threadsafe(run)
         return future
 
+    def post(self, function: Callable[[], object]) -> None:
+        """Run the plain ``function()`` on the loop soon, without waiting for it (from any
+        thread); it must not block. Raises the stopped error once the loop is stopped."""
+        loop = self.start()
+        try:
+            loop.call_soon_threadsafe(function)
+        except RuntimeError:  # closed between start() and here: stopped meanwhile
+            raise self._error(self._stopped_message) from None
+
     def call(self, function: Callable[[], T], *, timeout: Optional[float] = None) -> T:
         """Run ``function()`` on the loop thread (at once when already there); its result."""
         if self.in_loop_thread():

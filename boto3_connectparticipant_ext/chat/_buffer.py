@@ -4,6 +4,14 @@ Every event of a busy chat passes through here once, so the buffer keeps its
 own waiters (futures in two FIFO queues, as ``asyncio.Queue`` does) instead of
 a condition variable and a lock: a put with room and a get with items ready
 take no lock and never yield.
+
+Threads: everything runs on the buffer's event loop except
+:meth:`EventBuffer.take_ready_threadsafe`, which another thread (the blocking
+session's consumer) may call at any time. Every take, on the loop or not, holds
+one plain lock (a put appends without it: appending on the right never
+disturbs a take on the left), so a batch is never interleaved with another
+taker's; the room a take from another thread makes is handed to a waiting
+producer on the loop (:meth:`EventBuffer.admit`).
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import threading
 from typing import Any, Generic, Optional, TypeVar, Union
 
 T = TypeVar("T")
@@ -58,6 +67,9 @@ class EventBuffer(Generic[T]):
         self._getters: collections.deque[asyncio.Future[None]] = collections.deque()
         # Producers waiting for room, in arrival order, each with its item.
         self._putters: collections.deque[tuple[asyncio.Future[bool], T]] = collections.deque()
+        # Held by every take (and push_front): a take from another thread is never
+        # interleaved with a loop-side one.
+        self._take_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -118,6 +130,8 @@ class EventBuffer(Generic[T]):
         """Every item ready (at most ``limit``, waiting like :meth:`get` for the first):
         one hand-off for a whole backlog. A :class:`Closed` marker once closed and
         drained; ``None`` when ``timeout`` passed first."""
+        if self._putters:  # room made by another thread's take, not yet handed over
+            self._admit()
         if not self._items:
             if self._closed is not None:
                 return self._closed
@@ -130,29 +144,51 @@ class EventBuffer(Generic[T]):
     def take_ready(self, limit: int) -> list[T]:
         """Every item ready now (at most ``limit``), without waiting: ``[]`` when none."""
         items = self._items
-        if len(items) <= limit and not self._putters:
-            batch = list(items)
-            items.clear()
+        with self._take_lock:
+            if len(items) <= limit and not self._putters:
+                batch = list(items)
+                items.clear()
+                return batch
+            batch = []
+            while items and len(batch) < limit:
+                batch.append(items.popleft())
+                if self._putters:
+                    self._admit()
             return batch
-        batch = []
-        while items and len(batch) < limit:
-            batch.append(items.popleft())
-            if self._putters:
-                self._admit()
-        return batch
+
+    def take_ready_threadsafe(self, limit: int) -> tuple[list[T], bool]:
+        """:meth:`take_ready` from another thread than the loop's: the items taken, and
+        whether a producer waits for room (then run :meth:`admit` on the loop).
+
+        A producer that starts waiting just as this takes is admitted by the next
+        :meth:`get_ready` if not before, so a consumer that then waits is never stuck."""
+        items = self._items
+        with self._take_lock:
+            # Pops only: the loop may append meanwhile (a copy-and-clear could lose that
+            # item); under the lock nothing else takes, so these pops always find one.
+            take = items.popleft
+            batch = [take() for _ in range(min(len(items), limit))]
+        return batch, bool(batch) and bool(self._putters)
+
+    def admit(self) -> None:
+        """Let waiting producers' items in while there is room (on the loop)."""
+        if self._putters:
+            self._admit()
 
     def take_nowait(self) -> Union[T, Closed, None]:
         """Next item or the :class:`Closed` marker without waiting (``None``: empty, open)."""
-        if self._items:
-            item = self._items.popleft()
-            if self._putters:
-                self._admit()
-            return item
+        with self._take_lock:
+            if self._items:
+                item = self._items.popleft()
+                if self._putters:
+                    self._admit()
+                return item
         return self._closed
 
     async def push_front(self, item: T) -> None:
         """Give back an item a consumer took but could not deliver (may exceed ``maxsize``)."""
-        self._items.appendleft(item)
+        with self._take_lock:
+            self._items.appendleft(item)
         self._wake_getters()
 
     async def close(self, error: Optional[BaseException] = None) -> None:

@@ -9,7 +9,7 @@ and hands it to its ``AsyncChatSession``; neither reaches into the other.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from ._buffer import Closed, EventBuffer
 from ._sequencer import anchors
@@ -81,6 +81,20 @@ class EventConsumer:
         waiting: the thread driver's cheap hop for a backlog. ``[]`` when none is ready
         (``next_events`` then waits, or tells the end or the error)."""
         return [] if self.buffer is None else self.buffer.take_ready(limit)
+
+    def take_ready_threadsafe(
+        self, limit: int, post: Callable[[Callable[[], None]], None]
+    ) -> list[ChatEvent]:
+        """:meth:`take_ready` from another thread than the loop's (no hop to the loop):
+        ``post(function)`` must run ``function`` on the loop; it is called when a
+        producer waits for the room this take made."""
+        buffer = self.buffer
+        if buffer is None:
+            return []
+        batch, producer_waits = buffer.take_ready_threadsafe(limit)
+        if producer_waits:
+            post(buffer.admit)
+        return batch
 
     async def give_back(self, *events: ChatEvent) -> None:
         """Put events a consumer took but could not deliver back at the front."""

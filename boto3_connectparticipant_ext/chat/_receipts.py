@@ -101,11 +101,12 @@ class OwnMessages:
 
     def observe(self, item: Mapping[str, Any]) -> None:
         """Note the sender of a message or attachment seen on the socket or transcript."""
+        item_type = item.get("Type")
+        if item_type != "MESSAGE" and item_type != "ATTACHMENT":
+            return
         item_id = item.get("Id")
         sender = item.get("ParticipantId")
         if not isinstance(item_id, str) or not isinstance(sender, str):
-            return
-        if item.get("Type") not in ("MESSAGE", "ATTACHMENT"):
             return
         participant_id = self.participant_id
         if participant_id is not None:
@@ -114,9 +115,10 @@ class OwnMessages:
                 self._book.mark_own(item_id)
             return
         # Our own message can come back on the socket before SendMessage answers.
-        self._senders[item_id] = sender
-        while len(self._senders) > MAX_SAVED_IDS:
-            self._senders.popitem(last=False)
+        senders = self._senders
+        senders[item_id] = sender
+        if len(senders) > MAX_SAVED_IDS:  # one in, one out
+            senders.popitem(last=False)
         if self._book.is_own(item_id):
             self._learn(sender)  # marks this item's id too
 

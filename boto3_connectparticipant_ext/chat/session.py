@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import concurrent.futures
 import functools
@@ -395,42 +396,18 @@ class ChatSession:
 
     def _fetch(self, timeout: Optional[float]) -> list[ChatEvent]:
         try:
-            # A backlog crosses in one plain loop turn; only an empty buffer waits in a task.
-            ready = self._result(self._take_ready())
+            # A backlog is taken from this thread, no hop to the loop (which only hears of
+            # it when the reader waits for the room); only an empty buffer waits in a task.
+            ready = self._events.take_ready_threadsafe(_BATCH, self._runner.post)
             if ready:
                 return ready
-            future = self._runner.submit(self._events.next_events(timeout, _BATCH))
+            future = self._runner.submit(_next_batch(self._events, timeout))
         except ChatUsageError:
             with self._lock:
                 if self._closed:
                     return []
             raise
         return self._result(future)
-
-    def _take_ready(self) -> concurrent.futures.Future[list[ChatEvent]]:
-        """:meth:`LoopThread.call_soon` of ``take_ready``, but a backlog's future is set one
-        loop turn later: the producers this take let in refill the buffer first, and this
-        thread wakes as the loop goes idle instead of waiting for the GIL meanwhile."""
-        if self._runner.in_loop_thread():
-            return self._runner.call_soon(self._events.take_ready, _BATCH)  # raises
-        loop = self._runner.start()
-        future: concurrent.futures.Future[list[ChatEvent]] = concurrent.futures.Future()
-
-        def take() -> None:
-            if not future.set_running_or_notify_cancel():
-                return
-            try:
-                batch = self._events.take_ready(_BATCH)
-            except BaseException as error:
-                future.set_exception(error)
-                return
-            if batch:
-                loop.call_soon(future.set_result, batch)
-            else:
-                future.set_result(batch)
-
-        loop.call_soon_threadsafe(take)
-        return future
 
     def _result(self, future: concurrent.futures.Future[list[ChatEvent]]) -> list[ChatEvent]:
         try:
@@ -470,6 +447,20 @@ class ChatSession:
     def save_state(self) -> SessionState:
         """See :meth:`AsyncChatSession.save_state`."""
         return self._core.save_state()
+
+
+async def _next_batch(events: EventConsumer, timeout: Optional[float]) -> list[ChatEvent]:
+    """The next batch for a waiting consumer thread, handed over one loop turn after it is
+    taken: the producer the take let in refills the buffer first, and the consumer thread
+    wakes as the loop goes idle instead of waiting for the GIL while the reader runs."""
+    batch = await events.next_events(timeout, _BATCH)
+    if batch:
+        try:
+            await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            await events.give_back(*batch)  # never lost: back at the front of the buffer
+            raise
+    return batch
 
 
 async def _leftovers(events: EventConsumer) -> list[ChatEvent]:

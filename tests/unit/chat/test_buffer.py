@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import threading
+import time
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -226,3 +229,66 @@ def test_put_nowait_wakes_a_waiting_getter() -> None:
         return await getter
 
     assert run(scenario()) == "x"
+
+
+def test_another_thread_takes_while_the_loop_puts_nothing_lost_or_repeated() -> None:
+    """The blocking session's consumer takes from its own thread while the reader puts
+    on the loop and waits for room: every item arrives once, in order."""
+
+    count = 20_000
+    got: list[int] = []
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        buffer: EventBuffer[int] = EventBuffer(16)
+        done = threading.Event()
+
+        deadline = time.monotonic() + 20
+
+        def consume() -> None:
+            while len(got) < count and time.monotonic() < deadline:
+                batch, producer_waits = buffer.take_ready_threadsafe(7)
+                got.extend(batch)
+                if producer_waits:
+                    loop.call_soon_threadsafe(buffer.admit)
+            done.set()
+
+        thread = threading.Thread(target=consume)
+        thread.start()
+        for number in range(count):
+            if buffer.takes_now:
+                buffer.put_nowait(number)
+            else:
+                assert await buffer.put(number)
+        while not done.is_set() and time.monotonic() < deadline:
+            # A producer that queued just as the other thread took is let in here.
+            buffer.admit()
+            await asyncio.sleep(0.001)
+        thread.join()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show up
+    try:
+        run(asyncio.wait_for(scenario(), 30))  # a lost item leaves the producer waiting
+    finally:
+        sys.setswitchinterval(interval)
+    assert got == list(range(count))
+
+
+def test_get_ready_lets_in_a_producer_waiting_for_room_another_thread_made() -> None:
+    """A take from another thread can miss a producer that starts waiting at that moment;
+    a getter then finds the room handed over instead of waiting forever."""
+
+    async def scenario() -> object:
+        buffer: EventBuffer[str] = EventBuffer(1)
+        await buffer.put("a")
+        producer = asyncio.ensure_future(buffer.put("b"))
+        await asyncio.sleep(0)  # "b" waits for room
+        # As the other thread would: take "a" without telling the loop.
+        taken, producer_waits = buffer.take_ready_threadsafe(5)
+        assert taken == ["a"] and producer_waits
+        batch = await buffer.get_ready(1.0, limit=5)
+        assert await producer
+        return batch
+
+    assert run(scenario()) == ["b"]

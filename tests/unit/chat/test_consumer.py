@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Callable
 
 import pytest
 
@@ -86,3 +87,24 @@ def test_take_ready_hands_over_the_ready_backlog_without_waiting() -> None:
         assert consumer.consumed_anchor[0] is None  # taken is not consumed
 
     asyncio.run(scenario())
+
+
+def test_take_ready_threadsafe_asks_the_loop_to_admit_a_waiting_producer() -> None:
+    async def scenario() -> tuple[list[str], int, list[str]]:
+        consumer = EventConsumer(websocket=True)
+        buffer = consumer.open(2)
+        posted: list[Callable[[], None]] = []
+        await buffer.put(message("a"))
+        await buffer.put(message("b"))
+        producer = asyncio.ensure_future(buffer.put(message("c")))
+        await asyncio.sleep(0)
+        taken = consumer.take_ready_threadsafe(10, posted.append)
+        asked = len(posted)
+        for function in posted:
+            function()  # as the loop would run it
+        await producer
+        rest = consumer.take_ready_threadsafe(10, posted.append)
+        return [e.id for e in taken], asked, [e.id for e in rest]  # type: ignore[attr-defined]
+
+    assert asyncio.run(scenario()) == (["a", "b"], 1, ["c"])
+    assert EventConsumer(websocket=True).take_ready_threadsafe(5, print) == []  # not connected

@@ -170,3 +170,23 @@ def test_a_call_soon_cancelled_before_the_loop_runs_it_never_runs(runner: LoopTh
     release.set()
     runner.call_soon(ran.append, 2).result(timeout=5)
     assert ran == [2]
+
+
+def test_post_runs_a_plain_function_on_the_loop_without_waiting(runner: LoopThread) -> None:
+    ran = threading.Event()
+    where: list[str] = []
+
+    def note() -> None:
+        where.append(threading.current_thread().name)
+        ran.set()
+
+    runner.post(note)
+    assert ran.wait(10)
+    assert where == ["test-loop"]
+
+
+def test_post_after_stop_is_refused(runner: LoopThread) -> None:
+    runner.run(asyncio.sleep(0))
+    runner.stop(timeout=10)
+    with pytest.raises(Misuse, match="stopped"):
+        runner.post(lambda: None)
