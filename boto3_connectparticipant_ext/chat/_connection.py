@@ -269,7 +269,7 @@ class Connection:
                 assert frame.item is not None
                 self._held.append(frame.item)
                 return _NOTHING
-            return Received(item=frame.item)
+            return Received(frame.item)
         if kind == protocol.HEARTBEAT:
             if link.timing.heartbeat_received():
                 self.backoff.reset()  # a proven socket: the next loss starts over

@@ -41,8 +41,9 @@ _DEFAULTS: dict[type[Any], dict[str, Any]] = {}
 def blank(cls: type[T]) -> T:
     """A ``cls`` with every field at its default, for its maker to fill in through
     ``vars()`` (then :func:`check`) before anyone else sees it."""
-    defaults = _DEFAULTS.get(cls)
-    if defaults is None:
+    try:
+        defaults = _DEFAULTS[cls]
+    except KeyError:
         defaults = _DEFAULTS[cls] = _defaults(cls)
     instance = object.__new__(cls)
     vars(instance).update(defaults)

@@ -85,7 +85,7 @@ def _item_frame(content: Any) -> Frame:
             return Frame(UNKNOWN, ok=False, detail="chat content is not JSON")
     if not isinstance(content, dict):
         return Frame(UNKNOWN, ok=False, detail="chat content is not an object")
-    return Frame(ITEM, item=content)
+    return Frame(ITEM, True, content)  # positional: one per item frame
 
 
 _raw_decode = json.JSONDecoder().raw_decode

@@ -246,6 +246,7 @@ def test_another_thread_takes_while_the_loop_puts_nothing_lost_or_repeated() -> 
         deadline = time.monotonic() + 20
 
         def consume() -> None:
+            # Takes as often as it can, so that its takes meet the loop's puts.
             while len(got) < count and time.monotonic() < deadline:
                 batch, producer_waits = buffer.take_ready_threadsafe(7)
                 got.extend(batch)
@@ -253,17 +254,22 @@ def test_another_thread_takes_while_the_loop_puts_nothing_lost_or_repeated() -> 
                     loop.call_soon_threadsafe(buffer.admit)
             done.set()
 
+        async def admit_missed() -> None:
+            # A producer that starts waiting just as the other thread takes is missed by
+            # that take; in a session the consumer's next wait (get_ready) lets it in.
+            while not done.is_set():
+                buffer.admit()
+                await asyncio.sleep(0.001)
+
         thread = threading.Thread(target=consume)
         thread.start()
+        admitter = asyncio.ensure_future(admit_missed())
         for number in range(count):
             if buffer.takes_now:
                 buffer.put_nowait(number)
             else:
                 assert await buffer.put(number)
-        while not done.is_set() and time.monotonic() < deadline:
-            # A producer that queued just as the other thread took is let in here.
-            buffer.admit()
-            await asyncio.sleep(0.001)
+        await admitter
         thread.join()
 
     interval = sys.getswitchinterval()
