@@ -146,7 +146,7 @@ class Sequencer:
             return released
         if type(item_id) is not str:
             item_id = str(item_id)
-        if is_stream_chunk(item):
+        if item.get("MessageMetadata") is not None and is_stream_chunk(item):
             released += self._accept_chunk(item_id, item)
             return released
         item_type = item.get("Type")
