@@ -26,9 +26,11 @@ out of the garbage collector (``EmulatorProcess.gc_freeze``). Without that, its 
 collections with thousands of chats pause every answer for 0.2 to 1 s, which then decides
 both contenders' p99 and hides the tool's own part.
 
-Full mode: 2,000 customers idling 10 s, 30 s steady phase (about three turns each), three
+Full mode: 2,000 customers idling 10 s, 30 s steady phase (about three turns each), seven
 rounds, each on a fresh emulator (ours and bare alternating who goes first); the p99 rows
-are medians over the rounds, the overhead the median of the rounds' differences. Quick
+are medians over the rounds, the overhead the median of the rounds' differences. (Three
+rounds were too few: on a shared 2-core machine one round's p99 difference swings by 40 ms
+either way, four times the 10 ms being judged.) Quick
 mode (``make bench-quick``, in ``make test``): 40 customers idling 0.5 s for 3 s, one
 round; it only proves the script runs.
 
@@ -66,7 +68,7 @@ class Sizes:
 
 
 QUICK = Sizes(customers=40, idle=0.5, seconds=3.0, rounds=1)
-FULL = Sizes(customers=CUSTOMERS_TARGET, idle=10.0, seconds=30.0, rounds=3)
+FULL = Sizes(customers=CUSTOMERS_TARGET, idle=10.0, seconds=30.0, rounds=7)
 
 
 def _core() -> int:
