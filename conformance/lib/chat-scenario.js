@@ -70,9 +70,11 @@
       render("ended", {});
     });
 
+    // The predicate may be async (the subscription count asks the emulator): await it, or a
+    // pending promise (always truthy) would end the wait at once.
     const until = async (predicate, what, timeoutMs = 10000) => {
       const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
+      while (!(await predicate())) {
         if (Date.now() > deadline) {
           throw new Error(`timed out waiting for ${what}`);
         }
