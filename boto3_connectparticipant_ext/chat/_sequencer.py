@@ -80,10 +80,9 @@ def anchors(item: Mapping[str, Any]) -> bool:
     """
     if not item.get("Id"):
         return False
-    if item.get("MessageMetadata") is not None and is_stream_chunk(item):
+    if is_stream_chunk(item):
         return is_completed(item)
-    item_type = item.get("Type")
-    return item_type == "MESSAGE" or _kept(item_type, item)
+    return _kept(item.get("Type"), item)
 
 
 def _kept(item_type: Any, item: Mapping[str, Any]) -> bool:
@@ -146,25 +145,20 @@ class Sequencer:
             return released
         if type(item_id) is not str:
             item_id = str(item_id)
-        if item.get("MessageMetadata") is not None and is_stream_chunk(item):
+        if is_stream_chunk(item):
             released += self._accept_chunk(item_id, item)
             return released
         item_type = item.get("Type")
         key = _attachment_key(item_id, item) if item_type == "ATTACHMENT" else item_id
-        seen = self._seen
-        if key in seen:
+        if key in self._seen:
             return released
-        # _remember and _advance written out: this runs for every item of a busy chat.
-        seen[key] = None
-        if len(seen) > self._capacity:
-            seen.popitem(last=False)
+        self._remember(key)
         if self._chunks:
             # A whole message (for example from the transcript) replaces its partial chunks.
             self._chunks.pop(item_id, None)
             self._held_since.pop(item_id, None)
-        if from_transcript or item_type == "MESSAGE" or _kept(item_type, item):
-            self.anchor_id = item_id
-            self.anchor_time = _text(item.get("AbsoluteTime")) or self.anchor_time
+        if from_transcript or _kept(item_type, item):
+            self._advance(item_id, item)
         event = event_from_item(item)
         if isinstance(event, ChatEndedEvent):
             # Nothing more will come: what is still held goes out, flagged, before the end.

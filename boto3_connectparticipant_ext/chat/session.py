@@ -367,10 +367,8 @@ class ChatSession:
         with self._lock:
             if self._closed:
                 return self._take_leftover()
-            if self._ready:  # the common case, in line
-                event = self._ready.popleft()
-                self._events.note_consumed(event)
-                return event
+            if self._ready:
+                return self._consume(self._ready.popleft())
         deadline = None if timeout is None else time.monotonic() + timeout
         # One fetcher at a time keeps batches in order; the others wait for its batch.
         if not self._fetching.acquire(timeout=-1 if timeout is None else timeout):
