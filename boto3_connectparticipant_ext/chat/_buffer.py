@@ -130,8 +130,7 @@ class EventBuffer(Generic[T]):
         """Every item ready (at most ``limit``, waiting like :meth:`get` for the first):
         one hand-off for a whole backlog. A :class:`Closed` marker once closed and
         drained; ``None`` when ``timeout`` passed first."""
-        if self._putters:  # room made by another thread's take, not yet handed over
-            self._admit()
+        self.admit()  # room another thread's take made and did not hand over yet
         if not self._items:
             if self._closed is not None:
                 return self._closed

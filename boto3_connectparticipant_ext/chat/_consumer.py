@@ -76,18 +76,14 @@ class EventConsumer:
             return []
         return got
 
-    def take_ready(self, limit: int) -> list[ChatEvent]:
-        """Every event ready now (at most ``limit``, not yet marked consumed), without
-        waiting: the thread driver's cheap hop for a backlog. ``[]`` when none is ready
-        (``next_events`` then waits, or tells the end or the error)."""
-        return [] if self.buffer is None else self.buffer.take_ready(limit)
-
     def take_ready_threadsafe(
         self, limit: int, post: Callable[[Callable[[], None]], None]
     ) -> list[ChatEvent]:
-        """:meth:`take_ready` from another thread than the loop's (no hop to the loop):
-        ``post(function)`` must run ``function`` on the loop; it is called when a
-        producer waits for the room this take made."""
+        """Every event ready now (at most ``limit``, not yet marked consumed), taken from
+        another thread than the loop's, without waiting (no hop to the loop): ``[]`` when
+        none is ready (``next_events`` then waits, or tells the end or the error).
+        ``post(function)`` must run ``function`` on the loop; it is called when a producer
+        waits for the room this take made."""
         buffer = self.buffer
         if buffer is None:
             return []

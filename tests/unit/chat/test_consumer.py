@@ -71,18 +71,19 @@ def test_a_batch_takes_every_ready_event_and_a_given_back_batch_comes_first() ->
 def test_take_ready_hands_over_the_ready_backlog_without_waiting() -> None:
     async def scenario() -> None:
         consumer = EventConsumer(websocket=True)
-        assert consumer.take_ready(10) == []  # not connected: nothing, no error
+        # Not connected: nothing, no error.
+        assert consumer.take_ready_threadsafe(10, lambda function: None) == []
         buffer = consumer.open(2)
-        assert consumer.take_ready(10) == []
+        assert buffer.take_ready(10) == []
         producer = asyncio.ensure_future(
             asyncio.gather(*(buffer.put(message(item_id)) for item_id in "abcd"))
         )
         await asyncio.sleep(0)
         assert len(buffer) == 2 and not producer.done()
         # Taking makes room: the waiting producers' events follow, in order.
-        taken = consumer.take_ready(3)
+        taken = buffer.take_ready(3)
         assert [event.id for event in taken] == ["a", "b", "c"]  # type: ignore[attr-defined]
-        assert [event.id for event in consumer.take_ready(10)] == ["d"]  # type: ignore[attr-defined]
+        assert [event.id for event in buffer.take_ready(10)] == ["d"]  # type: ignore[attr-defined]
         await producer
         assert consumer.consumed_anchor[0] is None  # taken is not consumed
 

@@ -31,7 +31,7 @@ def test_a_batch_cancelled_before_its_hand_over_goes_back_to_the_buffer() -> Non
         with pytest.raises(asyncio.CancelledError):
             await task
         await buffer.put(message("d"))
-        return [event.id for event in consumer.take_ready(10)]  # type: ignore[attr-defined]
+        return [event.id for event in buffer.take_ready(10)]  # type: ignore[attr-defined]
 
     assert asyncio.run(scenario()) == ["a", "b", "c", "d"]
 
