@@ -39,7 +39,7 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from _harness import (
     EmulatorProcess,
@@ -139,11 +139,15 @@ _CREATE_UNSIGNED = _CREATE.format(
 )
 
 
-def run_child_seconds(code: str, *, env: dict[str, str], timeout: float = 120.0) -> float:
-    """Run ``code`` in a fresh interpreter and return the seconds it printed last."""
+def run_child_seconds(
+    code: str, *, env: dict[str, str], timeout: float = 120.0, cwd: Optional[str] = None
+) -> float:
+    """Run ``code`` in a fresh interpreter (in ``cwd``, default ours) and return the seconds
+    it printed last."""
     completed = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -2,10 +2,11 @@
 
 ``make bench`` judges client creation against an absolute budget and against stock
 boto3, both of which move with the machine. Whether a change made creation slower is
-answered here instead: each round creates one client from each tree, in a fresh
-interpreter each (``PYTHONPATH`` pointing at the tree, no credentials, no metadata
-endpoint, no config files), alternating which tree goes first, and the rounds' ratios
-(new / old) are summarised. A checkout of the old tree: ``git worktree add /tmp/old REV``.
+answered here instead: each round creates one client from each tree with
+``bench_core``'s creation script, in a fresh interpreter each (``PYTHONPATH`` pointing at
+the tree, started outside any tree, no AWS variables or files, no metadata endpoint),
+alternating which tree goes first, and the rounds' ratios (new / old) are summarised. A
+checkout of the old tree: ``git worktree add /tmp/old REV``.
 
 Examples
 --------
@@ -18,45 +19,12 @@ Examples
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
+import tempfile
 from pathlib import Path
 
-_CREATE = """
-import time, boto3
-import boto3_connectparticipant_ext
-boto3_connectparticipant_ext.install()
-start = time.perf_counter()
-boto3.client("connectparticipant", region_name="us-east-1")
-print(time.perf_counter() - start)
-"""
-
-
-def creation_seconds(tree: Path) -> float:
-    """Seconds one client creation took in a fresh interpreter importing from ``tree``."""
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(tree.resolve()),
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    )
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        env.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, "-c", _CREATE],
-        env=env,
-        cwd=os.sep,  # not the repository: the tree comes from PYTHONPATH only
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"creation from {tree} failed: {done.stderr.strip()[-300:]}")
-    return float(done.stdout.split()[-1])
+from _harness import scrubbed_aws_env
+from bench_core import _CREATE_OURS, run_child_seconds
 
 
 def main() -> None:
@@ -67,10 +35,18 @@ def main() -> None:
     args = parser.parse_args()
     old: list[float] = []
     new: list[float] = []
-    for number in range(args.rounds):
-        pairs = [(args.old, old), (args.new, new)]
-        for tree, seconds in pairs if number % 2 == 0 else pairs[::-1]:
-            seconds.append(creation_seconds(tree))
+    with tempfile.TemporaryDirectory() as scratch:
+        base = scrubbed_aws_env(Path(scratch) / "aws", extra={"AWS_EC2_METADATA_DISABLED": "true"})
+
+        def creation(tree: Path) -> float:
+            env = {**base, "PYTHONPATH": str(tree.resolve())}
+            # Started in the scratch directory: the tree comes from PYTHONPATH only.
+            return run_child_seconds(_CREATE_OURS, env=env, cwd=scratch)
+
+        for number in range(args.rounds):
+            pairs = [(args.old, old), (args.new, new)]
+            for tree, seconds in pairs if number % 2 == 0 else pairs[::-1]:
+                seconds.append(creation(tree))
     ratios = [after / before for after, before in zip(new, old)]
     low, _, high = statistics.quantiles(ratios, n=4)
     print(
