@@ -5,19 +5,28 @@ How it works
 One wrapt wrapper on ``botocore.session.Session.create_client`` is the single
 point of entry. For ``connectparticipant`` only, and only while installed, it
 
-1. prepares the session (once, tracked in a WeakSet): our ``data/`` goes first
-   in the session loader's search paths (or, when the bundled model is newer,
-   just our paginator), the loader's cached connectparticipant model is
-   dropped, and two handlers are registered with unique ids:
-   ``choose-signer.connectparticipant`` (never sign) and
-   ``creating-client-class.connectparticipant`` (attach the helper methods);
+1. prepares the session (once, tracked in a WeakKeyDictionary): our ``data/``
+   goes first in the session loader's search paths (or, when the bundled model
+   is newer, just our paginator), and the loader's cached connectparticipant
+   model is dropped;
 2. forces ``signature_version=UNSIGNED`` into the client config, which is the
-   only way botocore skips its credential lookup at client creation.
+   only way botocore skips its credential lookup at client creation;
+3. prepares the client it built (:func:`prepare_client`): our handlers go on the
+   client's own emitter (never sign, check tokens and messages before a request,
+   check and parse answers) and its class gets the helper methods.
 
 Because the wrapper runs for every session, sessions created before
 ``install()`` (``boto3.DEFAULT_SESSION`` included) are covered exactly like new
 ones, without enumerating them. ``uninstall()`` restores the original method
-and reverts every prepared session. Every other service goes straight through.
+and reverts every prepared session's loader. Every other service goes straight
+through.
+
+The session's event emitter is never changed. botocore copies it into every
+client it builds, walking its handler tree without a lock, so registering on it
+while another thread builds any client from the same session (an S3 client on
+``boto3.DEFAULT_SESSION``, say) could make that thread fail with "dictionary
+changed size during iteration". A client's emitter is its own copy: registering
+there touches nothing another thread reads.
 
 Threads: one lock orders ``install()``, ``uninstall()``, the preparation of a
 session and the building of a connectparticipant client through the wrapper
@@ -57,7 +66,6 @@ from .redact import secrets_allowed_in_logs, start_redacting_logs, stop_redactin
 logger = logging.getLogger(__name__)
 
 _SIGNER_ID = "boto3-connectparticipant-ext-signer"
-_HELPERS_ID = "boto3-connectparticipant-ext-helpers"
 # botocore keys unique ids across all event names: one id per registration.
 _RESPONSES_ID = "boto3-connectparticipant-ext-responses"
 _RECEIVED_ID = "boto3-connectparticipant-ext-received"
@@ -85,9 +93,9 @@ def _nothing() -> None:
 class ClientFlavour:
     """A kind of botocore-based client class the plugin extends besides botocore's own.
 
-    ``owns(base_classes)`` tells whether a connectparticipant class being created is of this
-    flavour (its ``creating-client-class`` ``base_classes``); ``inject(class_attributes,
-    **kwargs)`` then adds its methods instead of the sync helpers. ``activate`` runs on
+    ``owns(base_classes)`` tells whether a connectparticipant client is of this flavour (the
+    bases of the class botocore built for it); ``inject(class_attributes, **kwargs)`` then adds
+    its methods instead of the sync helpers. ``activate`` runs on
     :func:`install` (under the plugin's lock; the place to install an import hook) and
     ``deactivate`` on :func:`uninstall`. The aiobotocore support of this package is one
     (``aio._patch.client_flavour``), registered exactly as another package's would be.
@@ -219,7 +227,7 @@ def is_installed() -> bool:
 
 
 def prepare_session(session: Any) -> None:
-    """Point ``session`` at our model and register our handlers (idempotent).
+    """Point ``session``'s loader at our model (idempotent); its handlers stay as they are.
 
     ``session`` is a botocore session (or a subclass from another library).
     """
@@ -233,26 +241,31 @@ def prepare_session(session: Any) -> None:
         front = paginators_only_path() if other_model_is_newer(others) else data_path()
         _set_search_paths(loader, [front, *current])
         _forget_cached_models(loader)
-        session.register(
-            f"choose-signer.{SERVICE_NAME}", choose_unsigned_signer, unique_id=_SIGNER_ID
-        )
-        session.register(
-            f"creating-client-class.{SERVICE_NAME}", _attach_helpers, unique_id=_HELPERS_ID
-        )
-        session.register(f"before-parse.{SERVICE_NAME}", check_and_parse, unique_id=_RESPONSES_ID)
-        # Every explicit token argument, bound client or not, is checked before botocore sees it.
-        session.register(
-            f"before-parameter-build.{SERVICE_NAME}",
-            normalize_token_parameters,
-            unique_id=_TOKENS_ID,
-        )
-        # What SendMessage / SendEvent would be refused for is refused before any request.
-        send_checks.register(session)
-        if not before_parse_is_emitted():
-            session.register(
-                f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID
-            )
         _prepared_sessions[session] = (front, current)
+
+
+def prepare_client(client: Any) -> Any:
+    """Give a connectparticipant client built on a prepared session our handlers and helpers.
+
+    Registers, on the client's own emitter: ``choose-signer`` (never sign),
+    ``before-parameter-build`` (explicit tokens checked before botocore), the SendMessage /
+    SendEvent checks, and ``before-parse`` (``response-received`` on botocore before 1.35.16)
+    for the answers; then gives the client a subclass of its class with the helper methods.
+    Returns ``client``.
+    """
+    events = client.meta.events
+    events.register(f"choose-signer.{SERVICE_NAME}", choose_unsigned_signer, unique_id=_SIGNER_ID)
+    events.register(f"before-parse.{SERVICE_NAME}", check_and_parse, unique_id=_RESPONSES_ID)
+    # Every explicit token argument, bound client or not, is checked before botocore sees it.
+    events.register(
+        f"before-parameter-build.{SERVICE_NAME}", normalize_token_parameters, unique_id=_TOKENS_ID
+    )
+    # What SendMessage / SendEvent would be refused for is refused before any request.
+    send_checks.register(events)
+    if not before_parse_is_emitted():
+        events.register(f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID)
+    _give_helpers(client)
+    return client
 
 
 def initialize_client_plugin(client: Any) -> None:
@@ -271,21 +284,39 @@ def initialize_client_plugin(client: Any) -> None:
         f"before-parameter-build.{SERVICE_NAME}", normalize_token_parameters, unique_id=_TOKENS_ID
     )
     send_checks.register(client.meta.events)
+    _give_helpers(client)
+
+
+def _give_helpers(client: Any) -> None:
+    """Swap ``client``'s class for a subclass with the helper methods (of its flavour).
+
+    botocore builds a new class for every client; the subclass keeps its name and module, and a
+    method botocore already defines keeps botocore's (see :func:`_attach_helpers`).
+    """
     base = type(client)
     attributes: dict[str, Any] = dict(vars(base))
     before = set(attributes)
-    _attach_helpers(attributes, base_classes=(base,))
+    _attach_helpers(attributes, base_classes=base.__bases__)
     added = {name: attributes[name] for name in set(attributes) - before}
     if added:
+        added.update(__module__=base.__module__, __qualname__=base.__qualname__)
         client.__class__ = type(base.__name__, (base,), added)
 
 
-def client_wrapper(enabled: Callable[[], bool], *, config_position: int) -> Callable[..., Any]:
+def client_wrapper(
+    enabled: Callable[[], bool],
+    *,
+    config_position: int,
+    finish: Callable[[Any], Any] = prepare_client,
+) -> Callable[..., Any]:
     """A wrapt wrapper of a session class's ``create_client`` (botocore's, aiobotocore's).
 
     For ``connectparticipant`` only, and only while ``enabled()``, it prepares the session
-    (:func:`prepare_session`) and forces ``signature_version=UNSIGNED`` into the call's config
-    (the argument at ``config_position``, or ``config=``); any other call passes through.
+    (:func:`prepare_session`), forces ``signature_version=UNSIGNED`` into the call's config
+    (the argument at ``config_position``, or ``config=``) and returns ``finish(result)``:
+    by default :func:`prepare_client` of the client built (aiobotocore's ``create_client``
+    answers a context manager, whose flavour gives its own ``finish``). Any other call passes
+    through.
     """
 
     def wrapper(wrapped: Any, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -298,7 +329,8 @@ def client_wrapper(enabled: Callable[[], bool], *, config_position: int) -> Call
             # uninstall() builds a stock client and prepares nothing.
             if enabled():
                 prepare_session(instance)
-                return wrapped(*_unsigned_arguments(args, kwargs, config_position), **kwargs)
+                built = wrapped(*_unsigned_arguments(args, kwargs, config_position), **kwargs)
+                return finish(built)
         return wrapped(*args, **kwargs)
 
     return wrapper
@@ -377,9 +409,3 @@ def _revert_session(session: Any, prepared: tuple[str, list[str]]) -> None:
         # Unchanged since we prepared it: the user's own list object comes back.
         _set_search_paths(loader, before if paths == before else paths)
     _forget_cached_models(loader)
-    session.unregister(f"choose-signer.{SERVICE_NAME}", unique_id=_SIGNER_ID)
-    session.unregister(f"creating-client-class.{SERVICE_NAME}", unique_id=_HELPERS_ID)
-    session.unregister(f"before-parse.{SERVICE_NAME}", unique_id=_RESPONSES_ID)
-    session.unregister(f"response-received.{SERVICE_NAME}", unique_id=_RECEIVED_ID)
-    session.unregister(f"before-parameter-build.{SERVICE_NAME}", unique_id=_TOKENS_ID)
-    send_checks.unregister(session)

@@ -3,9 +3,11 @@
 aiobotocore's ``AioSession.create_client`` re-implements client creation (async) instead of
 calling botocore's ``Session.create_client``, so the core wrapper never sees it. This module puts
 one wrapt wrapper on ``AioSession.create_client`` that, for ``connectparticipant`` only and only
-while the plugin is installed, prepares the session (our model first, unsigned signer, helper
-methods) and forces ``signature_version=UNSIGNED`` into the client config: the only setting that
-makes aiobotocore skip its (async) credential lookup.
+while the plugin is installed, prepares the session (our model first) and forces
+``signature_version=UNSIGNED`` into the client config: the only setting that makes aiobotocore
+skip its (async) credential lookup. aiobotocore's ``create_client`` answers a context manager
+that builds the client when entered; the client gets our handlers and the async helper methods
+(``_plugin.prepare_client``) as it is built.
 
 It plugs into the core like any other package would: :func:`client_flavour` is named in
 ``_extensions.BUILTIN_FLAVOURS``, and the core calls the flavour's ``activate`` on ``install()``,
@@ -24,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 import weakref
@@ -121,6 +124,30 @@ def is_active() -> bool:
     return _enabled
 
 
+def _prepare_when_built(context: Any) -> Any:
+    """Make aiobotocore's ``ClientCreatorContext`` prepare the client it builds.
+
+    The context awaits its ``_coro`` (the ``AioSession._create_client`` coroutine) on entry; that
+    coroutine is replaced by one that prepares the client it returns.
+    """
+    building = getattr(context, "_coro", None)
+    if not inspect.iscoroutine(building):
+        logger.warning(
+            "aiobotocore's create_client answered %s, not a context holding the coroutine that"
+            " builds the client: its connectparticipant clients get no helper methods",
+            type(context).__name__,
+        )
+        return context
+
+    async def build_and_prepare() -> Any:
+        return _plugin.prepare_client(await building)
+
+    context._coro = build_and_prepare()
+    return context
+
+
 # The core's wrapper, switched by this module's flag: a session is never prepared after
 # uninstall() (the flag is checked under the core's lock).
-_create_client_wrapper = client_wrapper(lambda: _enabled, config_position=CONFIG_POSITION)
+_create_client_wrapper = client_wrapper(
+    lambda: _enabled, config_position=CONFIG_POSITION, finish=_prepare_when_built
+)

@@ -364,7 +364,7 @@ def test_choose_signer_returning_unsigned_sends_no_signature(
 
     assert len(seen) == 1, _broken(
         f"choose-signer.{SERVICE} is not emitted once per request",
-        "auth.choose_unsigned_signer registered by _plugin.prepare_session()",
+        "auth.choose_unsigned_signer registered by _plugin.prepare_client()",
     )
     request = recording_server.only_request()
     assert _signing_headers(request.headers) == [], _broken(
@@ -385,29 +385,21 @@ def test_choose_signer_on_a_built_client_takes_effect(recording_server: Recordin
     )
 
 
-def test_creating_client_class_lets_a_handler_add_methods() -> None:
+def test_each_client_has_its_own_class_and_its_own_copy_of_the_session_handlers() -> None:
     session = botocore.session.Session()
-    seen: list[dict[str, Any]] = []
-
-    def add_method(class_attributes: dict[str, Any], **kwargs: Any) -> None:
-        seen.append({"class_attributes": class_attributes, **kwargs})
-        class_attributes["guard_helper"] = lambda self: "guard"
-
-    session.register(f"creating-client-class.{SERVICE}", add_method)
-    client = session.create_client(
-        SERVICE, region_name="us-east-1", config=Config(signature_version=botocore.UNSIGNED)
+    config = Config(signature_version=botocore.UNSIGNED)
+    first = session.create_client(SERVICE, region_name="us-east-1", config=config)
+    second = session.create_client(SERVICE, region_name="us-east-1", config=config)
+    assert type(first) is not type(second) and "get_transcript" in vars(type(first)), _broken(
+        "clients no longer get a class of their own holding the operation methods",
+        "_plugin._give_helpers() subclasses it and keeps botocore's method on a name clash",
     )
-    assert len(seen) == 1 and "base_classes" in seen[0], _broken(
-        f"creating-client-class.{SERVICE} is not emitted with class_attributes and base_classes",
-        "_plugin._attach_helpers() (reads base_classes to pick the client flavour)",
-    )
-    assert "get_transcript" in seen[0]["class_attributes"], _broken(
-        "class_attributes no longer holds botocore's operation methods",
-        "inject.py keeps botocore's method when a helper's name clashes (it looks there)",
-    )
-    assert client.guard_helper() == "guard", _broken(
-        "attributes added to class_attributes do not end up on the client class",
-        "inject.inject_helper_methods() via _plugin._attach_helpers()",
+    first.meta.events.register(f"before-call.{SERVICE}", lambda **_: None, unique_id="guard-id")
+    session_events = session.get_component("event_emitter")
+    assert "guard-id" not in getattr(session_events, "_emitter", session_events)._unique_id_handlers
+    assert "guard-id" not in second.meta.events._emitter._unique_id_handlers, _broken(
+        "a client's emitter is no longer its own copy of the session's",
+        "_plugin.prepare_client() registers our handlers on each client, not on the session",
     )
 
 

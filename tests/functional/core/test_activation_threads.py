@@ -10,6 +10,8 @@ as before).
 
 from __future__ import annotations
 
+import copy
+import sys
 import threading
 import time
 from typing import Any
@@ -247,3 +249,73 @@ def test_the_loader_cache_may_grow_while_uninstall_scans_it() -> None:
     assert not cpx.is_installed()
     assert len(_plugin._prepared_sessions) == 0
     assert _handler_ids(session) == []
+
+
+def test_the_session_emitter_never_changes_so_other_threads_can_copy_it() -> None:
+    # botocore copies a session's emitter into every client it builds, walking its handler tree
+    # without a lock. install() used to register its handlers on the session when the first
+    # connectparticipant client was built (and uninstall() to remove them): an S3 client being
+    # built from the same session on another thread at that moment failed with "dictionary
+    # changed size during iteration" (seen once in the matrix, py3.9 / botocore 1.42.97).
+    # The handlers now go on each connectparticipant client's own emitter.
+    session = boto3.session.Session(region_name="us-east-1")
+    events = session._session.get_component("event_emitter")
+    before = dict(getattr(events, "_emitter", events)._unique_id_handlers)
+    cpx.install()
+    try:
+        client = session.client("connectparticipant")
+        assert _kind(client) == "installed"
+        assert [key for key in client.meta.events._emitter._unique_id_handlers if "ext" in key]
+        assert _handler_ids(session._session) == []
+        assert dict(getattr(events, "_emitter", events)._unique_id_handlers) == before
+    finally:
+        cpx.uninstall()
+    assert _handler_ids(session._session) == []
+    assert _kind(session.client("connectparticipant")) == "uninstalled"
+    assert _kind(client) == "installed"  # a client keeps what it was built with
+
+
+def test_first_connectparticipant_clients_never_break_copies_of_their_session_emitter() -> None:
+    # The race above, provoked: threads copy shared sessions' emitters (what botocore does for
+    # every client it builds, S3 or any other) while the main thread builds the first
+    # connectparticipant client of each and uninstalls, again and again. Before the fix this
+    # failed in three runs of five under Python 3.9, within two seconds (the test above always).
+    shared = [boto3.session.Session(region_name="us-east-1") for _ in range(2)]
+    for session in shared:
+        session.client("s3")  # the session as an application has it: components built
+    stop = threading.Event()
+    problems: list[str] = []
+    copies = [0]
+
+    def copy_emitter(session: Any) -> None:
+        events = session._session.get_component("event_emitter")
+        while not stop.is_set():
+            try:
+                copy.copy(events)
+            except Exception as error:  # reported by the test
+                problems.append(f"{type(error).__name__}: {error}")
+                return
+            copies[0] += 1
+
+    threads = [threading.Thread(target=copy_emitter, args=(session,)) for session in shared * 3]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often: in the middle of a copy, too
+    for thread in threads:
+        thread.start()
+    cycles = 0
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not problems:
+            cpx.install()
+            for session in shared:
+                session.client("connectparticipant")
+            cpx.uninstall()
+            cycles += 1
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        sys.setswitchinterval(interval)
+        cpx.uninstall()
+    assert problems == []
+    assert cycles > 0 and copies[0] > 0
