@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import urllib.request
 from collections.abc import Awaitable
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Optional, Protocol
 
 from ..redact import clean_record_message, describe_error, redact_text
+from ._protocol_socket import open_protocol_socket
 from .errors import ChatConnectionError, MissingDependencyError
 
 # websockets logs the request line (path and query) at DEBUG; the query of a
@@ -103,26 +105,17 @@ class _WebsocketsSocket:
 
 
 async def open_websocket(url: str, open_timeout: float) -> Socket:
-    """Open ``url``; errors become :class:`ChatConnectionError` without the URL in them."""
-    connect, closed_error = _load_connect()
+    """Open ``url``; errors become :class:`ChatConnectionError` without the URL in them.
+
+    Without a proxy for the URL, the socket is :class:`._protocol_socket.ProtocolSocket` (the
+    same websockets protocol, read without its asyncio client's per-message futures); with
+    one, websockets' asyncio client, which knows proxies (websockets 15 and later).
+    """
+    connect, _ = _load_connect()
     try:
-        connection = await connect(
-            url,
-            open_timeout=open_timeout,
-            # The protocol has its own heartbeat frames; library pings would be
-            # extra traffic and extra wake-ups on an idle session.
-            ping_interval=None,
-            close_timeout=2,
-            max_size=2**22,
-            # Frames read ahead of the reader (websockets pauses the socket above
-            # this, resumes below a quarter of it). The default 16 pauses and
-            # resumes reading every few frames of a backlog; 64 small chat frames
-            # are a few tens of KiB. Backpressure is unchanged: a stalled reader
-            # still stops the socket once these are read.
-            max_queue=64,
-            compression=None,  # see the module docstring
-            logger=_WEBSOCKET_LOGGER,
-        )
+        if _proxy_for(url) is None:
+            return await open_protocol_socket(url, open_timeout, SocketClosed, _WEBSOCKET_LOGGER)
+        return await _open_with_client(connect, url, open_timeout)
     except (OSError, asyncio.TimeoutError) as error:
         raise ChatConnectionError(
             f"could not open the chat websocket: {type(error).__name__}"
@@ -131,6 +124,40 @@ async def open_websocket(url: str, open_timeout: float) -> Socket:
         raise ChatConnectionError(
             f"could not open the chat websocket: {type(error).__name__}{_status_suffix(error)}"
         ) from None
+
+
+def _proxy_for(url: str) -> Optional[str]:
+    """The proxy the environment names for ``url`` (``HTTPS_PROXY``, ``NO_PROXY``...), if any."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[2]
+    proxies = urllib.request.getproxies()
+    secure = scheme.lower() == "wss"
+    keys = ("wss", "https") if secure else ("ws", "http")
+    proxy = next((proxies[key] for key in keys if key in proxies), None)
+    if proxy is None or urllib.request.proxy_bypass(host.rsplit(":", 1)[0].strip("[]")):
+        return None
+    return proxy
+
+
+async def _open_with_client(connect: Callable[..., Any], url: str, open_timeout: float) -> Socket:
+    _, closed_error = _load_connect()
+    connection = await connect(
+        url,
+        open_timeout=open_timeout,
+        # The protocol has its own heartbeat frames; library pings would be
+        # extra traffic and extra wake-ups on an idle session.
+        ping_interval=None,
+        close_timeout=2,
+        max_size=2**22,
+        # Frames read ahead of the reader (websockets pauses the socket above
+        # this, resumes below a quarter of it). The default 16 pauses and
+        # resumes reading every few frames of a backlog; 64 small chat frames
+        # are a few tens of KiB. Backpressure is unchanged: a stalled reader
+        # still stops the socket once these are read.
+        max_queue=64,
+        compression=None,  # see the module docstring
+        logger=_WEBSOCKET_LOGGER,
+    )
     return _WebsocketsSocket(connection, closed_error)
 
 
