@@ -37,6 +37,7 @@ from ._connection import (
     Use,
     Wait,
 )
+from ._frames import MessageAssembler
 from ._schedule import LOST, PING_UNANSWERED, SEND_HEARTBEAT, SEND_PING
 from ._sequencer import Sequencer
 from .config import ChatConfig
@@ -105,7 +106,8 @@ class Websocket:
         self._protocol = ClientProtocol(uri, max_size=2**22)
         self._protocol.send_request(self._protocol.connect())
         self._pending: list[Any] = []
-        self._fragments: list[bytes] = []
+        self._assembler = MessageAssembler()
+        self._closed_by_peer = False
         try:
             self._flush()
             while not self._pending:
@@ -139,21 +141,17 @@ class Websocket:
 
     def receive(self) -> list[str]:
         """The next text messages (at least one); ``ConnectionError`` once closed."""
-        from websockets.frames import Opcode
-
         texts: list[str] = []
         while not texts:
+            if self._closed_by_peer:
+                raise ConnectionError("socket closed by the peer")
             if not self._pending:
                 self._feed()
-            for frame in self._pending:
-                if frame.opcode in (Opcode.TEXT, Opcode.BINARY, Opcode.CONT):
-                    self._fragments.append(frame.data)
-                    if frame.fin:
-                        texts.append(b"".join(self._fragments).decode("utf-8", "replace"))
-                        self._fragments = []
-                elif frame.opcode == Opcode.CLOSE:
-                    raise ConnectionError("socket closed by the peer")
-            self._pending = []
+            frames, self._pending = self._pending, []
+            try:
+                self._closed_by_peer = self._assembler.feed(frames, texts)
+            except UnicodeDecodeError:
+                raise ConnectionError("invalid UTF-8 in a text message") from None
         return texts
 
     def send(self, text: str) -> None:

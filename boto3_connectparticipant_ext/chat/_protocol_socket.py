@@ -31,6 +31,7 @@ import ssl
 from typing import Any, Optional
 
 from ..redact import describe_error
+from ._frames import MessageAssembler
 
 HIGH_WATER = 64
 LOW_WATER = 16
@@ -42,16 +43,13 @@ class ProtocolSocket(asyncio.Protocol):
     """One client websocket (``_transport.Socket``); build it with :func:`open_protocol_socket`."""
 
     def __init__(self, protocol: Any, closed_error: type[Exception]) -> None:
-        from websockets.frames import Opcode
         from websockets.protocol import State
 
         self._protocol = protocol
         self._states = State
         self._closed_error = closed_error  # raised by recv()/send() once closed
-        self._text, self._binary, self._continuation = Opcode.TEXT, Opcode.BINARY, Opcode.CONT
+        self._assembler = MessageAssembler()
         self._messages: collections.deque[str] = collections.deque()
-        self._fragments: list[bytes] = []
-        self._fragmented_text = True
         self._transport: Any = None
         self._waiter: Optional[asyncio.Future[None]] = None
         self._lost: Optional[asyncio.Future[None]] = None
@@ -137,40 +135,22 @@ class ProtocolSocket(asyncio.Protocol):
     # -- inside ----------------------------------------------------------------------
 
     def _take_events(self) -> None:
-        for event in self._protocol.events_received():
-            opcode = getattr(event, "opcode", None)
-            if opcode is None:  # the handshake's HTTP response
-                if self._handshake is not None and not self._handshake.done():
-                    self._handshake.set_result(True)
-            elif opcode is self._text and event.fin:
-                self._add(event.data, True)
-            elif opcode is self._text or opcode is self._binary:
-                if event.fin:
-                    self._add(event.data, False)
-                else:
-                    self._fragments = [event.data]
-                    self._fragmented_text = opcode is self._text
-            elif opcode is self._continuation:
-                self._fragments.append(event.data)
-                if event.fin:
-                    data, self._fragments = b"".join(self._fragments), []
-                    self._add(data, self._fragmented_text)
-            # Pings are answered and close frames handled by the protocol itself.
+        frames = self._protocol.events_received()
+        handshake = self._handshake
+        if handshake is not None and not handshake.done() and frames:
+            handshake.set_result(True)  # the first event is the HTTP response
+            frames = frames[1:]
+        try:
+            # Close frames are handled by the protocol itself (its state says so).
+            self._assembler.feed(frames, self._messages)
+        except UnicodeDecodeError:
+            self._failure = "invalid UTF-8 in a text message"
+            self._protocol.fail(1007, self._failure)
         self._flush()
         if len(self._messages) >= HIGH_WATER and not self._paused:
             self._paused = True
             self._transport.pause_reading()
         self._wake()
-
-    def _add(self, data: bytes, text: bool) -> None:
-        if not text:
-            self._messages.append(data.decode("utf-8", errors="replace"))
-            return
-        try:
-            self._messages.append(data.decode())
-        except UnicodeDecodeError:
-            self._failure = "invalid UTF-8 in a text message"
-            self._protocol.fail(1007, self._failure)
 
     def _flush(self) -> None:
         transport = self._transport
