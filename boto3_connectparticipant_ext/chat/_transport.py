@@ -1,6 +1,6 @@
 """Websocket transport on top of the ``websockets`` library (the ``chat`` extra).
 
-The engine only sees :class:`Socket`: send text, receive text, close. Tests
+The engine only sees :class:`Socket`: send text, receive the texts read so far, close. Tests
 replace :func:`open_websocket` with an in-memory connector.
 
 No ``permessage-deflate`` is offered (``compression=None``). Nothing in the
@@ -51,8 +51,8 @@ class Socket(Protocol):
 
     async def send(self, text: str) -> None: ...
 
-    async def recv(self) -> str:
-        """Next text frame; raises :class:`SocketClosed` once closed."""
+    async def receive(self) -> list[str]:
+        """The next text messages (at least one); raises :class:`SocketClosed` once closed."""
         ...
 
     async def close(self) -> None: ...
@@ -87,16 +87,16 @@ class _WebsocketsSocket:
         except self._closed_error as error:
             raise SocketClosed(describe_error(error)) from None
 
-    async def recv(self) -> str:
+    async def receive(self) -> list[str]:
         try:
             message = await self._connection.recv()
         except self._closed_error as error:
             raise SocketClosed(describe_error(error)) from None
         if type(message) is str:
-            return message
+            return [message]
         if isinstance(message, bytes):
-            return message.decode("utf-8", errors="replace")
-        return str(message)
+            return [message.decode("utf-8", errors="replace")]
+        return [str(message)]
 
     async def close(self) -> None:
         # Closing a broken socket can fail; there is nothing left to save then.

@@ -34,6 +34,15 @@ def run(coroutine: Awaitable[Any]) -> Any:
     return asyncio.run(asyncio.wait_for(coroutine, 20))
 
 
+async def messages(websocket: Any, count: int) -> list[str]:
+    """The next ``count`` messages, over as many ``receive()`` calls as it takes."""
+    received: list[str] = []
+    while len(received) < count:
+        received += await websocket.receive()
+    assert len(received) == count, received
+    return received
+
+
 @pytest.fixture(autouse=True)
 def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy"):
@@ -52,7 +61,7 @@ def test_messages_arrive_whole_in_order_fragments_and_binary_included() -> None:
         async with server(handler) as url:
             websocket = await open_websocket(url, 5)
             assert isinstance(websocket, ProtocolSocket)
-            received = [await websocket.recv() for _ in range(4)]
+            received = await messages(websocket, 4)
             await websocket.close()
             return received
 
@@ -73,7 +82,7 @@ def test_sent_text_reaches_the_server_and_pings_are_answered() -> None:
         async with server(handler) as url:
             websocket = await open_websocket(url, 5)
             await websocket.send('{"topic":"aws/subscribe"}')
-            answer = await websocket.recv()
+            (answer,) = await messages(websocket, 1)
             await websocket.close()
             return answer
 
@@ -98,7 +107,7 @@ def test_a_slow_reader_stops_reading_the_socket_and_loses_nothing() -> None:
             # depends on the machine, so only our side is checked.
             paused = not websocket._transport.is_reading()
             bounded = len(websocket._messages) < HIGH_WATER * 3  # one read past the mark
-            received = [await websocket.recv() for _ in range(total)]
+            received = await messages(websocket, total)
             reading_again = websocket._transport.is_reading()
             await websocket.close()
             return paused, bounded, reading_again, received
@@ -121,9 +130,9 @@ def test_invalid_utf8_in_a_text_message_closes_the_socket_with_a_reason() -> Non
     async def scenario() -> tuple[str, str]:
         async with server(handler) as url:
             websocket = await open_websocket(url, 5)
-            first = await websocket.recv()
+            (first,) = await messages(websocket, 1)
             with pytest.raises(SocketClosed) as closed:
-                await websocket.recv()
+                await websocket.receive()
             await websocket.close()
             return first, closed.value.reason
 
@@ -140,9 +149,9 @@ def test_the_server_closing_ends_recv_with_its_code_and_close_is_prompt() -> Non
     async def scenario() -> tuple[str, str, float]:
         async with server(handler) as url:
             websocket = await open_websocket(url, 5)
-            last = await websocket.recv()
+            (last,) = await messages(websocket, 1)
             with pytest.raises(SocketClosed) as closed:
-                await websocket.recv()
+                await websocket.receive()
             with pytest.raises(SocketClosed):
                 await websocket.send("too late")
             started = asyncio.get_running_loop().time()

@@ -50,12 +50,12 @@ class FakeSocket:
         self.sent.append(text)
         self.server.on_client_frame(self, json.loads(text))
 
-    async def recv(self) -> str:
+    async def receive(self) -> list[str]:
         message = await self.inbox.get()
         if message is None:
             self.inbox.put_nowait(None)
             raise SocketClosed("closed by peer")
-        return message
+        return [message]
 
     async def close(self) -> None:
         self.drop()
