@@ -19,26 +19,34 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import textwrap
 from typing import Any, Callable
 
-from boto3_connectparticipant_ext import transcript as _transcript
-from boto3_connectparticipant_ext.transfer import download as _download
-from boto3_connectparticipant_ext.transfer import upload as _upload
-
 
 @dataclasses.dataclass(frozen=True)
 class Helper:
-    """One helper method: ``engine(client, ...)`` does the work; the rest documents it."""
+    """One helper method: ``engine(client, ...)`` does the work; the rest documents it.
+
+    The engine is named (``"module:function"``) and imported on first use: the table, and
+    with it a client class's helper names, costs no import of the transfer package.
+    """
 
     name: str
-    engine: Callable[..., Any]
+    engine_ref: str
     doc: str
     usage: str
     async_usage: str
     # The async form returns an async iterator (``async for``) instead of a coroutine.
     iterates: bool = False
+
+    @property
+    def engine(self) -> Callable[..., Any]:
+        """The engine function (its module imported on first use)."""
+        module, _, function = self.engine_ref.partition(":")
+        engine: Callable[..., Any] = getattr(importlib.import_module(module), function)
+        return engine
 
     def docstring(self, *, asynchronous: bool) -> str:
         usage = textwrap.indent(self.async_usage if asynchronous else self.usage, " " * 8)
@@ -68,7 +76,7 @@ _PROGRESS = """    :type Callback: function
 HELPERS = (
     Helper(
         "iter_transcript",
-        _transcript.iter_transcript,
+        "boto3_connectparticipant_ext.transcript:iter_transcript",
         f"""Iterate over every item of the chat transcript, each ``Id`` exactly once.
 
     Pages are fetched one at a time (100 items each by default), so memory stays at one page
@@ -101,7 +109,7 @@ missed = list(client.iter_transcript(AfterId=last_seen_id))""",
     ),
     Helper(
         "upload_attachment",
-        _upload.upload_attachment,
+        "boto3_connectparticipant_ext.transfer.upload:upload_attachment",
         f"""Upload a file as a chat attachment and return its ``AttachmentId``.
 
     Checks the file locally first (exists, not empty, within the size limit, allowed type,
@@ -125,7 +133,7 @@ missed = list(client.iter_transcript(AfterId=last_seen_id))""",
     ),
     Helper(
         "upload_attachment_fileobj",
-        _upload.upload_attachment_fileobj,
+        "boto3_connectparticipant_ext.transfer.upload:upload_attachment_fileobj",
         f"""Upload a binary file object as a chat attachment and return its ``AttachmentId``.
 
     A seekable object is sent from its current position to its end; a non-seekable stream is
@@ -149,7 +157,7 @@ missed = list(client.iter_transcript(AfterId=last_seen_id))""",
     ),
     Helper(
         "download_attachment",
-        _download.download_attachment,
+        "boto3_connectparticipant_ext.transfer.download:download_attachment",
         f"""Download an attachment to a file and return the path written.
 
     The bytes go to a temporary file in the target's directory, renamed into place only once
@@ -173,7 +181,7 @@ missed = list(client.iter_transcript(AfterId=last_seen_id))""",
     ),
     Helper(
         "download_attachment_fileobj",
-        _download.download_attachment_fileobj,
+        "boto3_connectparticipant_ext.transfer.download:download_attachment_fileobj",
         f"""Download an attachment into a binary file object and return the bytes written.
 
     A seekable object is truncated back to its starting position on failure; a non-seekable
@@ -193,7 +201,7 @@ missed = list(client.iter_transcript(AfterId=last_seen_id))""",
     ),
     Helper(
         "get_attachment_url",
-        _download.get_attachment_url,
+        "boto3_connectparticipant_ext.transfer.download:get_attachment_url",
         f"""Return a presigned download URL of an attachment.
 
     The URL is a credential: never log it or show it.

@@ -357,9 +357,9 @@ def _attach_helpers(class_attributes: dict[str, Any], **kwargs: Any) -> None:
         if flavour.owns(base_classes):
             flavour.inject(class_attributes, **kwargs)
             return
-    from .inject import inject_helper_methods
+    from .inject import LAZY_HELPER_METHODS, inject_helper_methods
 
-    inject_helper_methods(class_attributes, **kwargs)
+    inject_helper_methods(class_attributes, methods=LAZY_HELPER_METHODS, **kwargs)
 
 
 def _our_search_paths() -> set[str]:

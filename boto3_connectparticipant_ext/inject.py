@@ -1,8 +1,9 @@
 """Attach the helper methods to connectparticipant client classes.
 
-While the plugin is installed, :func:`inject_helper_methods` runs on
-``creating-client-class.connectparticipant`` (the mechanism boto3 uses to give S3 clients
-``upload_file``). The methods are derived from the one declaration table,
+While the plugin is installed, each connectparticipant client gets a class with the helper
+methods (``_plugin.prepare_client``, through :func:`inject_helper_methods`, as
+:class:`LazyHelper` entries: a client is built without importing the transfer code, which loads
+on the first helper looked up). The methods are derived from the one declaration table,
 :data:`boto3_connectparticipant_ext._helper_table.HELPERS`: each is a thin delegate to its engine
 (:mod:`boto3_connectparticipant_ext.transcript`, :mod:`boto3_connectparticipant_ext.transfer`),
 with the engine's signature and the table's docstring. The async delegates of aiobotocore clients
@@ -91,13 +92,56 @@ def _delegate(
     return method
 
 
-HELPER_METHODS = delegates({helper.name: helper.engine for helper in HELPERS})
-iter_transcript = HELPER_METHODS["iter_transcript"]
-upload_attachment = HELPER_METHODS["upload_attachment"]
-upload_attachment_fileobj = HELPER_METHODS["upload_attachment_fileobj"]
-download_attachment = HELPER_METHODS["download_attachment"]
-download_attachment_fileobj = HELPER_METHODS["download_attachment_fileobj"]
-get_attachment_url = HELPER_METHODS["get_attachment_url"]
+class LazyHelper:
+    """A helper method that imports its engine on first use.
+
+    The plugin gives every connectparticipant client class these (:data:`LAZY_HELPER_METHODS`):
+    building a client then imports no transfer or transcript code; looking the method up (a
+    call, ``help()``, ``inspect.signature``) answers the real method of :data:`HELPER_METHODS`.
+
+    Examples
+    --------
+    >>> class Client:
+    ...     iter_transcript = LazyHelper("iter_transcript")
+    >>> Client.iter_transcript is helper_methods()["iter_transcript"]
+    True
+    """
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: Any, owner: Optional[type] = None) -> Any:
+        return helper_methods()[self._name].__get__(instance, owner)
+
+
+_helper_methods: Optional[dict[str, Callable[..., Any]]] = None
+_helper_methods_lock = threading.Lock()
+
+
+def helper_methods() -> dict[str, Callable[..., Any]]:
+    """The sync helper methods (:data:`HELPER_METHODS`), built once, on first use."""
+    global _helper_methods
+    if _helper_methods is None:
+        with _helper_methods_lock:
+            if _helper_methods is None:
+                _helper_methods = delegates({helper.name: helper.engine for helper in HELPERS})
+    return _helper_methods
+
+
+LAZY_HELPER_METHODS = {helper.name: LazyHelper(helper.name) for helper in HELPERS}
+
+
+def __getattr__(name: str) -> Any:
+    """``HELPER_METHODS`` and each helper by name (``inject.iter_transcript``), built on first
+    use (PEP 562): importing this module imports no engine."""
+    if name == "HELPER_METHODS":
+        return helper_methods()
+    if name in LAZY_HELPER_METHODS:
+        return helper_methods()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _warned: set[str] = set()
 _warned_lock = threading.Lock()
@@ -106,7 +150,7 @@ _warned_lock = threading.Lock()
 def inject_helper_methods(
     class_attributes: dict[str, Any],
     *,
-    methods: Optional[Mapping[str, Callable[..., Any]]] = None,
+    methods: Optional[Mapping[str, Any]] = None,
     **kwargs: Any,
 ) -> None:
     """Add the helper methods to a connectparticipant client class being created.
@@ -127,7 +171,7 @@ def inject_helper_methods(
     ("botocore's", True)
     """
     del kwargs
-    for name, method in (HELPER_METHODS if methods is None else methods).items():
+    for name, method in (helper_methods() if methods is None else methods).items():
         existing = class_attributes.get(name)
         if existing is None or existing is method:
             class_attributes[name] = method

@@ -28,6 +28,7 @@ USED_DYNAMICALLY = {
     # Module-level __getattr__ (PEP 562): lazy public names.
     "__init__.py:__getattr__": "PEP 562 lazy attributes",
     "aio/__init__.py:__getattr__": "PEP 562 lazy attributes",
+    "inject.py:__getattr__": "PEP 562 lazy attributes",
     "loadtest/__init__.py:__getattr__": "PEP 562 lazy attributes",
     # Entry points and framework hooks, called by name.
     "aio/_patch.py:client_flavour": "named as a string in _extensions.BUILTIN_FLAVOURS",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 import warnings
 from typing import Any
 
@@ -87,3 +89,27 @@ def test_a_name_botocore_already_has_is_kept_with_one_warning(
     conflicts = [w for w in caught if issubclass(w.category, inject.HelperNameConflictWarning)]
     assert len(conflicts) == 1
     assert "get_attachment_url" in str(conflicts[0].message)
+
+
+def test_building_a_client_imports_no_helper_engine_until_a_helper_is_used() -> None:
+    # Client creation is timed by make bench (a Lambda cold start pays it): the transfer and
+    # transcript engines load on the first helper looked up, not when the class is built.
+    code = """
+import inspect, sys
+import boto3, boto3_connectparticipant_ext
+boto3_connectparticipant_ext.install()
+client = boto3.client("connectparticipant", region_name="us-east-1")
+engines = ("boto3_connectparticipant_ext.transfer", "boto3_connectparticipant_ext.transcript")
+print(sorted(name for name in engines if name in sys.modules))
+print(list(inspect.signature(client.get_attachment_url).parameters))
+print(sorted(name for name in engines if name in sys.modules))
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    before, parameters, after = completed.stdout.splitlines()
+    assert before == "[]"
+    assert parameters == "['AttachmentId', 'ConnectionToken', 'ExpiresIn']"
+    assert after == str(
+        ["boto3_connectparticipant_ext.transcript", "boto3_connectparticipant_ext.transfer"]
+    )
