@@ -46,7 +46,7 @@ class ProtocolSocket(asyncio.Protocol):
 
         self._protocol = protocol
         self._states = State
-        self._closed_error = closed_error  # raised by recv()/send() once closed
+        self._closed_error = closed_error  # raised by receive()/send() once closed
         self._assembler = MessageAssembler()
         self._messages: collections.deque[str] = collections.deque()
         self._transport: Any = None
@@ -218,7 +218,7 @@ async def open_protocol_socket(
                 raise protocol.handshake_exc
             if not answered:
                 raise ConnectionError("the server closed the connection during the handshake")
-            # Open, or already closing with messages sent before the close: recv() has them.
+            # Open, or already closing with messages sent before the close: receive() has them.
         except BaseException:
             socket._transport.abort()
             raise
