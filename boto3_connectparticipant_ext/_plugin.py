@@ -55,7 +55,6 @@ import wrapt
 from . import _send_event as send_checks
 from ._responses import before_parse_is_emitted, check_and_parse, check_received
 from .auth import (
-    choose_unsigned_signer,
     force_unsigned,
     make_client_unsigned,
     normalize_token_parameters,
@@ -65,7 +64,6 @@ from .redact import secrets_allowed_in_logs, start_redacting_logs, stop_redactin
 
 logger = logging.getLogger(__name__)
 
-_SIGNER_ID = "boto3-connectparticipant-ext-signer"
 # botocore keys unique ids across all event names: one id per registration.
 _RESPONSES_ID = "boto3-connectparticipant-ext-responses"
 _RECEIVED_ID = "boto3-connectparticipant-ext-received"
@@ -247,23 +245,18 @@ def prepare_session(session: Any) -> None:
 def prepare_client(client: Any) -> Any:
     """Give a connectparticipant client built on a prepared session our handlers and helpers.
 
-    Registers, on the client's own emitter: ``choose-signer`` (never sign),
-    ``before-parameter-build`` (explicit tokens checked before botocore), the SendMessage /
-    SendEvent checks, and ``before-parse`` (``response-received`` on botocore before 1.35.16)
-    for the answers; then gives the client a subclass of its class with the helper methods.
-    Returns ``client``.
+    Registers, on the client's own emitter: ``choose-signer`` (never sign,
+    :func:`~boto3_connectparticipant_ext.auth.make_client_unsigned`), the request checks
+    (:func:`_register_request_checks`) and ``before-parse`` (``response-received`` on botocore
+    before 1.35.16) for the answers; then gives the client a subclass of its class with the
+    helper methods. Returns ``client``.
     """
+    make_client_unsigned(client)
     events = client.meta.events
-    events.register(f"choose-signer.{SERVICE_NAME}", choose_unsigned_signer, unique_id=_SIGNER_ID)
     events.register(f"before-parse.{SERVICE_NAME}", check_and_parse, unique_id=_RESPONSES_ID)
-    # Every explicit token argument, bound client or not, is checked before botocore sees it.
-    events.register(
-        f"before-parameter-build.{SERVICE_NAME}", normalize_token_parameters, unique_id=_TOKENS_ID
-    )
-    # What SendMessage / SendEvent would be refused for is refused before any request.
-    send_checks.register(events)
     if not before_parse_is_emitted():
         events.register(f"response-received.{SERVICE_NAME}", check_received, unique_id=_RECEIVED_ID)
+    _register_request_checks(events)
     _give_helpers(client)
     return client
 
@@ -280,11 +273,18 @@ def initialize_client_plugin(client: Any) -> None:
     if client.meta.service_model.service_name != SERVICE_NAME:
         return
     make_client_unsigned(client)
-    client.meta.events.register(
+    _register_request_checks(client.meta.events)
+    _give_helpers(client)
+
+
+def _register_request_checks(events: Any) -> None:
+    """What is refused before any request, on a client's emitter: explicit token arguments
+    (bound client or not) checked before botocore sees them, and what SendMessage / SendEvent
+    would be refused for."""
+    events.register(
         f"before-parameter-build.{SERVICE_NAME}", normalize_token_parameters, unique_id=_TOKENS_ID
     )
-    send_checks.register(client.meta.events)
-    _give_helpers(client)
+    send_checks.register(events)
 
 
 def _give_helpers(client: Any) -> None:
