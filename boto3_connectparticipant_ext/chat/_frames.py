@@ -22,6 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+#: The largest message either driver accepts (bytes): websockets' ``max_size``.
+MAX_SIZE = 2**22
+
 
 class _Messages(Protocol):
     def append(self, message: str, /) -> None: ...
@@ -67,4 +70,4 @@ class MessageAssembler:
         return closed
 
 
-__all__ = ["MessageAssembler"]
+__all__ = ["MAX_SIZE", "MessageAssembler"]

@@ -37,7 +37,7 @@ from ._connection import (
     Use,
     Wait,
 )
-from ._frames import MessageAssembler
+from ._frames import MAX_SIZE, MessageAssembler
 from ._schedule import LOST, PING_UNANSWERED, SEND_HEARTBEAT, SEND_PING
 from ._sequencer import Sequencer
 from .config import ChatConfig
@@ -103,7 +103,7 @@ class Websocket:
             if uri.secure
             else raw
         )
-        self._protocol = ClientProtocol(uri, max_size=2**22)
+        self._protocol = ClientProtocol(uri, max_size=MAX_SIZE)
         self._protocol.send_request(self._protocol.connect())
         self._pending: list[Any] = []
         self._assembler = MessageAssembler()

@@ -31,11 +31,10 @@ import ssl
 from typing import Any, Optional
 
 from ..redact import describe_error
-from ._frames import MessageAssembler
+from ._frames import MAX_SIZE, MessageAssembler
 
 HIGH_WATER = 64
 CLOSE_TIMEOUT = 2.0
-MAX_SIZE = 2**22
 
 
 class ProtocolSocket(asyncio.Protocol):

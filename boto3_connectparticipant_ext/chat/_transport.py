@@ -16,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import urllib.parse
 import urllib.request
 from collections.abc import Awaitable
 from typing import Any, Callable, Optional, Protocol
 
 from ..redact import clean_record_message, describe_error, redact_text
-from ._protocol_socket import open_protocol_socket
+from ._frames import MAX_SIZE
+from ._protocol_socket import CLOSE_TIMEOUT, open_protocol_socket
 from .errors import ChatConnectionError, MissingDependencyError
 
 # websockets logs the request line (path and query) at DEBUG; the query of a
@@ -111,11 +113,11 @@ async def open_websocket(url: str, open_timeout: float) -> Socket:
     same websockets protocol, read without its asyncio client's per-message futures); with
     one, websockets' asyncio client, which knows proxies (websockets 15 and later).
     """
-    connect, _ = _load_connect()
+    connect, closed_error = _load_connect()
     try:
         if _proxy_for(url) is None:
             return await open_protocol_socket(url, open_timeout, SocketClosed, _WEBSOCKET_LOGGER)
-        return await _open_with_client(connect, url, open_timeout)
+        return await _open_with_client(connect, closed_error, url, open_timeout)
     except (OSError, asyncio.TimeoutError) as error:
         raise ChatConnectionError(
             f"could not open the chat websocket: {type(error).__name__}"
@@ -128,27 +130,26 @@ async def open_websocket(url: str, open_timeout: float) -> Socket:
 
 def _proxy_for(url: str) -> Optional[str]:
     """The proxy the environment names for ``url`` (``HTTPS_PROXY``, ``NO_PROXY``...), if any."""
-    scheme, _, rest = url.partition("://")
-    host = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[2]
+    parts = urllib.parse.urlsplit(url)
     proxies = urllib.request.getproxies()
-    secure = scheme.lower() == "wss"
-    keys = ("wss", "https") if secure else ("ws", "http")
+    keys = ("wss", "https") if parts.scheme.lower() == "wss" else ("ws", "http")
     proxy = next((proxies[key] for key in keys if key in proxies), None)
-    if proxy is None or urllib.request.proxy_bypass(host.rsplit(":", 1)[0].strip("[]")):
+    if proxy is None or urllib.request.proxy_bypass(parts.hostname or ""):
         return None
     return proxy
 
 
-async def _open_with_client(connect: Callable[..., Any], url: str, open_timeout: float) -> Socket:
-    _, closed_error = _load_connect()
+async def _open_with_client(
+    connect: Callable[..., Any], closed_error: type[BaseException], url: str, open_timeout: float
+) -> Socket:
     connection = await connect(
         url,
         open_timeout=open_timeout,
         # The protocol has its own heartbeat frames; library pings would be
         # extra traffic and extra wake-ups on an idle session.
         ping_interval=None,
-        close_timeout=2,
-        max_size=2**22,
+        close_timeout=CLOSE_TIMEOUT,
+        max_size=MAX_SIZE,
         # Frames read ahead of the reader (websockets pauses the socket above
         # this, resumes below a quarter of it). The default 16 pauses and
         # resumes reading every few frames of a backlog; 64 small chat frames

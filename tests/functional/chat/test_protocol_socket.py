@@ -230,7 +230,7 @@ def test_a_url_with_a_proxy_goes_through_websockets_own_client(
 
     opened: list[str] = []
 
-    async def client_route(connect: Any, url: str, open_timeout: float) -> Any:
+    async def client_route(connect: Any, closed_error: Any, url: str, timeout: float) -> Any:
         opened.append(url)
         raise OSError("no proxy here")
 
