@@ -350,28 +350,29 @@ class ChatStream:
                 for text in await read():
                     received = receive(link, text)
                     item = received.item
-                    if item is not None:
-                        if engine.ended:
+                    if item is None:
+                        if received.event is not None:
+                            self._emit_soon(received.event)
+                        elif received.subscribed is not None and not handle.subscribed.done():
+                            handle.subscribed.set_result(received.subscribed)
+                        continue
+                    if engine.ended:
+                        continue
+                    # The common case in plain calls: the gate free, room in the buffer.
+                    pending = None
+                    if gate.try_enter():
+                        pending = self._accept(item, False)
+                        if not pending:
+                            gate.leave()
                             continue
-                        # The common case in plain calls: the gate free, room in the buffer.
-                        pending = None
-                        if gate.try_enter():
-                            pending = self._accept(item, False)
-                            if not pending:
-                                gate.leave()
-                                continue
-                        handle.delivering = True
-                        try:
-                            if pending is None:
-                                await self._deliver_item(item, from_transcript=False)
-                            else:
-                                await self._put_held(pending)
-                        finally:
-                            handle.delivering = False
-                    elif received.event is not None:
-                        self._emit_soon(received.event)
-                    elif received.subscribed is not None and not handle.subscribed.done():
-                        handle.subscribed.set_result(received.subscribed)
+                    handle.delivering = True
+                    try:
+                        if pending is None:
+                            await self._deliver_item(item, from_transcript=False)
+                        else:
+                            await self._put_held(pending)
+                    finally:
+                        handle.delivering = False
         except SocketClosed as closed:
             self._mark_lost(link, closed.reason or "socket closed")
         except asyncio.CancelledError:
