@@ -58,10 +58,14 @@ def _kind(client: Any) -> str:
     return f"half (unsigned={unsigned}, helpers={helpers})"
 
 
+def _unique_ids(emitter: Any) -> dict[str, Any]:
+    """The unique-id registrations of a botocore emitter (an ``EventAliaser`` or not)."""
+    return dict(getattr(emitter, "_emitter", emitter)._unique_id_handlers)
+
+
 def _handler_ids(session: Any) -> list[Any]:
-    emitter = session.get_component("event_emitter")
     return sorted(
-        key for key in getattr(emitter, "_emitter", emitter)._unique_id_handlers if "ext" in key
+        key for key in _unique_ids(session.get_component("event_emitter")) if "ext" in key
     )
 
 
@@ -260,14 +264,14 @@ def test_the_session_emitter_never_changes_so_other_threads_can_copy_it() -> Non
     # The handlers now go on each connectparticipant client's own emitter.
     session = boto3.session.Session(region_name="us-east-1")
     events = session._session.get_component("event_emitter")
-    before = dict(getattr(events, "_emitter", events)._unique_id_handlers)
+    before = _unique_ids(events)
     cpx.install()
     try:
         client = session.client("connectparticipant")
         assert _kind(client) == "installed"
-        assert [key for key in client.meta.events._emitter._unique_id_handlers if "ext" in key]
+        assert [key for key in _unique_ids(client.meta.events) if "ext" in key]
         assert _handler_ids(session._session) == []
-        assert dict(getattr(events, "_emitter", events)._unique_id_handlers) == before
+        assert _unique_ids(events) == before
     finally:
         cpx.uninstall()
     assert _handler_ids(session._session) == []
